@@ -1,0 +1,30 @@
+"""Run an exercise's mutants on the trusted side, to recognise a student's known mistake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from grader.exercise import Exercise, Mutant
+
+
+def load_function(source: str, function: str, name: str) -> Callable[..., Any]:
+    """Compile a solution or mutant source (our own code) and return its function."""
+    namespace: dict[str, Any] = {"__name__": f"mutant_{function}"}
+    exec(compile(source, f"<{name}>", "exec"), namespace)
+    found = namespace.get(function)
+    if not callable(found):
+        raise ValueError(f"{name} does not define {function}()")
+    return found
+
+
+_COMPILED: dict[str, tuple[tuple[Mutant, Callable[..., Any]], ...]] = {}
+
+
+def mutant_functions(exercise: Exercise) -> tuple[tuple[Mutant, Callable[..., Any]], ...]:
+    """Each mutant of the exercise with its compiled function (compiled once per process)."""
+    if exercise.slug not in _COMPILED:
+        _COMPILED[exercise.slug] = tuple(
+            (m, load_function(m.source, exercise.function, f"mutant {m.name}"))
+            for m in exercise.mutants)
+    return _COMPILED[exercise.slug]

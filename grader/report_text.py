@@ -1,0 +1,66 @@
+"""Plain-text renderings for the terminal: a graded report, an exercise statement."""
+
+from __future__ import annotations
+
+from grader.compare import format_value
+from grader.exercise import Exercise, pick
+from grader.grading import Raised, call_trusted
+from grader.report import Report
+
+LABELS = {
+    "en": {"public": "public", "hidden": "hidden", "flags": "Flags", "output": "Output",
+           "hidden_output": "({n} bytes printed during hidden tests are not shown)",
+           "signature": "Signature", "examples": "Examples", "raises": "raises",
+           "truncated": "(output truncated)", "points": "points", "banned": "Not allowed"},
+    "zh": {"public": "公开", "hidden": "隐藏", "flags": "标记", "output": "输出",
+           "hidden_output": "（隐藏测试期间打印的 {n} 字节不予显示）",
+           "signature": "函数签名", "examples": "示例", "raises": "抛出",
+           "truncated": "（输出已截断）", "points": "分", "banned": "禁止使用"},
+}
+
+
+def report_text(report: Report, lang: str) -> str:
+    """A graded report as the terminal shows it."""
+    data = report.to_dict(lang)
+    words = LABELS[lang]
+    lines = [f"{data['exercise']}: {data['score']:g} / {data['max_score']:g}  ({data['status']})"]
+    if data["message"]:
+        lines.append(f"  {data['message']}")
+    for test in data["tests"]:
+        mark = "PASS" if test["passed"] else "FAIL"
+        lines.append(f"  {mark} [{words[test['visibility']]}] {test['name']} "
+                     f"({test['points']:g}/{test['max_points']:g})")
+        if not test["passed"]:
+            lines.append(f"       {test['message']}")
+    if data["flags"]:
+        lines.append(f"{words['flags']}:")
+        lines += [f"  {f['kind']}: {f['name']} {f['where']}".rstrip() for f in data["flags"]]
+    if data["output"]:
+        lines.append(f"{words['output']}:")
+        lines += ["  | " + line for line in data["output"].rstrip("\n").split("\n")]
+        if data["output_truncated"]:
+            lines.append("  " + words["truncated"])
+    if data["hidden_output_bytes"]:
+        lines.append(words["hidden_output"].format(n=data["hidden_output_bytes"]))
+    return "\n".join(lines)
+
+
+def statement_text(exercise: Exercise, lang: str) -> str:
+    """An exercise as a student sees it: title, statement, signature, public examples, starter."""
+    words = LABELS[lang]
+    lines = [f"{exercise.slug} — {pick(exercise.title, lang)}  ({exercise.points:g} {words['points']})",
+             "", pick(exercise.statement, lang), "",
+             f"{words['signature']}: def {exercise.signature}"]
+    if exercise.bans.names:
+        shown = sorted(n for n in exercise.bans.names if not n.startswith("Tensor.__"))
+        lines.append(f"{words['banned']}: {', '.join(shown)}")
+    lines += ["", f"{words['examples']}:"]
+    for case in exercise.public_cases:
+        outcome = call_trusted(exercise.reference, case.args)
+        args = ", ".join(format_value(a) for a in case.args)
+        result = (f"{words['raises']} {outcome.type_name}" if isinstance(outcome, Raised)
+                  else format_value(outcome.value))
+        lines.append(f"  # {case.name}")
+        lines.append(f"  {exercise.function}({args}) -> {result}")
+    lines += ["", exercise.starter.rstrip()]
+    return "\n".join(lines)

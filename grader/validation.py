@@ -1,0 +1,81 @@
+"""Prove an exercise: its solution scores full marks and every mutant loses marks, on every seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader.exercise import LANGUAGES, Exercise
+from grader.grading import Runner, grade
+from grader.report import Report
+from grader.source_loader import load_text
+from grader.static_check import analyze
+
+MIN_MUTANTS = 3
+
+
+@dataclass
+class Validation:
+    """The outcome of validating one exercise."""
+
+    slug: str
+    cases: int = 0
+    seeds: list[int] = field(default_factory=list)
+    mutants: int = 0
+    mutants_caught: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+
+def validate(exercise: Exercise, runner: Runner, seeds: list[int]) -> Validation:
+    """Grade the solution and each mutant through ``runner`` on each seed."""
+    result = Validation(exercise.slug, cases=len(exercise.cases(seeds[0])), seeds=seeds,
+                        mutants=len(exercise.mutants))
+    result.problems += _check_metadata(exercise)
+    caught = dict.fromkeys((m.name for m in exercise.mutants), True)
+    for seed in seeds:
+        report = grade(exercise, load_text(exercise.solution), runner, seed=seed)
+        if report.status != "passed" or report.flags:
+            result.problems.append(f"seed {seed}: the solution scored {report.score:.2f}/"
+                                   f"{report.max_score:g}{_first_failure(report)}")
+        for mutant in exercise.mutants:
+            report = grade(exercise, load_text(mutant.source), runner, seed=seed)
+            if report.status == "passed":
+                caught[mutant.name] = False
+                result.problems.append(f"seed {seed}: mutant {mutant.name!r} scored full marks")
+    result.mutants_caught = sum(caught.values())
+    return result
+
+
+def _first_failure(report: Report) -> str:
+    if report.problem:
+        return f" ({report.to_dict()['message']})"
+    for test, shown in zip(report.tests, report.to_dict()["tests"], strict=True):
+        if not test.passed:
+            return f" (case {test.name!r}: {shown['message']})"
+    if report.flags:
+        return f" (flags: {[f.name for f in report.flags]})"
+    return ""
+
+
+def _check_metadata(exercise: Exercise) -> list[str]:
+    problems = []
+    if len(exercise.mutants) < MIN_MUTANTS:
+        problems.append(f"only {len(exercise.mutants)} mutants; at least {MIN_MUTANTS} are needed")
+    for mutant in exercise.mutants:
+        if mutant.hint is None:
+            problems.append(f"mutant {mutant.name!r} has no hint")
+    for lang in LANGUAGES:
+        for what, value in (("title", exercise.title), ("statement", exercise.statement)):
+            if not value.get(lang, "").strip():
+                problems.append(f"the {what} has no {lang} text")
+    if not exercise.public_cases:
+        problems.append("no public examples")
+    starter = analyze(load_text(exercise.starter).cells, exercise.function, exercise.parameters(),
+                      exercise.bans)
+    if starter.syntax_error or starter.function_problem:
+        problems.append("the starter code does not define the function with its signature")
+    return problems

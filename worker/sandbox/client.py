@@ -1,0 +1,418 @@
+"""The trusted side of the sandbox: start a zygote, run a submission's cases in confined children.
+
+``Sandbox.run`` sends the source to a fresh child, then the cases one at a time, each with a CPU
+and a wall-clock budget measured from outside. A child that crashes, exhausts its memory or its
+time is killed with its whole process group, the case is recorded as such, and the remaining
+cases go on in a new child, so one bad case does not zero the rest. Output is captured with a
+cap; what is printed once the first hidden case has been sent is counted but never shown.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from worker.sandbox import wire, zygote
+from worker.sandbox.confine import SETUP_FAILED, ChildLimits
+from worker.sandbox.outcome import CaseOutcome, Cell, LoadOutcome, RunResult
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+_ZYGOTE_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "HOME": "/tmp",
+    "TMPDIR": "/tmp",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (a grader fault, never a student's)."""
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Limits of one submission's run; defaults from the design card, all configurable."""
+
+    case_cpu_seconds: float = 2.0
+    case_wall_seconds: float = 5.0
+    submission_wall_seconds: float = 10.0
+    memory_bytes: int = 1 << 30
+    output_bytes: int = 64 << 10
+    result_bytes: int = 64 << 20
+    uid: int = 61234
+    start_timeout_seconds: float = 180.0
+
+    def child_limits(self) -> ChildLimits:
+        """The rlimits of a child: the CPU limit is a backstop behind the per-case budget."""
+        return ChildLimits(cpu_seconds=int(self.submission_wall_seconds) + 1,
+                           memory_bytes=self.memory_bytes, uid=self.uid)
+
+
+class _Capture:
+    """Collects a child's output up to a cap, split into what may be shown and what may not."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.shown = bytearray()
+        self.truncated = False
+        self.hidden_bytes = 0
+        self.hidden_phase = False
+
+    def add(self, data: bytes) -> None:
+        if self.hidden_phase:
+            self.hidden_bytes += len(data)
+            return
+        room = self.cap - len(self.shown)
+        self.shown += data[: max(room, 0)]
+        self.truncated = self.truncated or len(data) > room
+
+
+class _Child:
+    """One confined child process, reached through the pipe ends the zygote handed over."""
+
+    def __init__(self, pid: int, fds: list[int], capture: _Capture, limits: wire.Limits) -> None:
+        self.pid = pid
+        self.job, self.result, self.output = fds
+        os.set_blocking(self.job, False)
+        self.capture = capture
+        self.limits = limits
+        self.buffer = bytearray()
+        self.eof = False
+
+    def send(self, header: dict[str, Any], values: dict[str, Any] | None, deadline: float) -> bool:
+        """Write one frame; False if the child is gone or stops reading before the deadline."""
+        data = memoryview(wire.encode(header, values))
+        while data:
+            if time.monotonic() >= deadline:
+                return False
+            _, writable, _ = select.select([], [self.job], [], max(deadline - time.monotonic(), 0))
+            if not writable:
+                continue
+            try:
+                data = data[os.write(self.job, data) :]
+            except BrokenPipeError:
+                return False
+        return True
+
+    def cpu_seconds(self) -> float:
+        """CPU time the child has used so far, read from outside (its own threads included)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def receive(self, deadline: float, cpu_limit: float) -> tuple[str, Any]:
+        """The next frame, or why none came: ("frame", (header, payload)) | ("eof" | "cpu" | "wall"
+        | "bad", detail)."""
+        while True:
+            try:
+                frame = self._pop_frame()
+            except wire.WireError as exc:
+                return "bad", str(exc)
+            if frame is not None:
+                return "frame", frame
+            if self.eof:
+                return "eof", None
+            now = time.monotonic()
+            if now >= deadline:
+                return "wall", None
+            if self.cpu_seconds() > cpu_limit:
+                return "cpu", None
+            watched = [self.result] + ([self.output] if self.output >= 0 else [])
+            ready, _, _ = select.select(watched, [], [], min(0.05, deadline - now))
+            if self.output in ready:
+                self.drain_output()
+            if self.result in ready:
+                data = os.read(self.result, 1 << 20)
+                self.eof = not data
+                self.buffer += data
+
+    def drain_output(self) -> None:
+        """Read whatever output is waiting without blocking."""
+        while self.output >= 0:
+            ready, _, _ = select.select([self.output], [], [], 0)
+            if not ready:
+                return
+            data = os.read(self.output, 1 << 16)
+            if not data:
+                os.close(self.output)
+                self.output = -1
+                return
+            self.capture.add(data)
+
+    def _pop_frame(self) -> tuple[dict[str, Any], bytes] | None:
+        if len(self.buffer) < wire.PREFIX_SIZE:
+            return None
+        header_len, payload_len = wire.parse_prefix(bytes(self.buffer[: wire.PREFIX_SIZE]),
+                                                    self.limits)
+        end = wire.PREFIX_SIZE + header_len + payload_len
+        if len(self.buffer) < end:
+            return None
+        header = wire.parse_header(bytes(self.buffer[wire.PREFIX_SIZE : wire.PREFIX_SIZE + header_len]))
+        payload = bytes(self.buffer[wire.PREFIX_SIZE + header_len : end])
+        del self.buffer[:end]
+        return header, payload
+
+    def kill(self) -> None:
+        """SIGKILL the child's whole process group and drop our pipe ends."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.drain_output()
+        for fd in (self.job, self.result, self.output):
+            if fd >= 0:
+                os.close(fd)
+        self.job = self.result = self.output = -1
+
+
+class Sandbox:
+    """A warm zygote and the logic to run submissions in children forked from it."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config or SandboxConfig()
+        self.mechanisms: dict[str, bool] = {}
+        self.mechanism_details: dict[str, str] = {}
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+
+    # ------------------------------------------------------------------ zygote lifecycle
+
+    def start(self) -> None:
+        """Start the zygote (exec, scrubbed environment) and wait until it has warmed torch."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "worker.sandbox.zygote"],
+            stdin=theirs, stdout=subprocess.DEVNULL, env=_ZYGOTE_ENV, cwd="/", close_fds=True,
+        )
+        theirs.close()
+        ours.settimeout(self.config.start_timeout_seconds)
+        self._control = ours
+        hello, _ = zygote.receive(ours)
+        if not hello or not hello.get("ready"):
+            self.close()
+            raise SandboxError("the sandbox zygote did not start (see its error output above)")
+        ours.settimeout(30)
+        self.mechanisms = hello["mechanisms"]
+        self.mechanism_details = hello.get("detail", {})
+
+    @property
+    def running(self) -> bool:
+        """True while the zygote process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def ensure_started(self) -> None:
+        """Start the zygote, or start it again if it died."""
+        if not self.running:
+            self.close()
+            self.start()
+
+    def close(self) -> None:
+        """Stop the zygote; its children die with it."""
+        if self._control is not None:
+            try:
+                zygote.send(self._control, {"op": "quit"})
+            except OSError:
+                pass
+            self._control.close()
+            self._control = None
+        if self._process is not None:
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+
+    def __enter__(self) -> Sandbox:
+        self.ensure_started()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def missing_mechanisms(self) -> list[str]:
+        """Layers this machine does not provide (reported loudly by callers)."""
+        return [name for name, on in self.mechanisms.items() if not on]
+
+    # ------------------------------------------------------------------ running
+
+    def _spawn(self, capture: _Capture) -> _Child:
+        assert self._control is not None
+        try:
+            zygote.send(self._control, {"op": "spawn", "limits": self.config.child_limits().to_dict()})
+            reply, fds = zygote.receive(self._control, max_fds=3)
+        except OSError as exc:
+            raise SandboxError(f"the sandbox zygote stopped answering: {exc}") from exc
+        if not reply or len(fds) != 3:
+            raise SandboxError("the sandbox zygote did not hand over a child")
+        limits = replace(wire.DEFAULT_LIMITS, max_payload=self.config.result_bytes)
+        return _Child(int(reply["pid"]), fds, capture, limits)
+
+    def _finish(self, child: _Child) -> dict[str, Any]:
+        child.kill()
+        assert self._control is not None
+        zygote.send(self._control, {"op": "reap", "pid": child.pid})
+        ended, _ = zygote.receive(self._control)
+        return ended or {}
+
+    def run(self, cells: list[Cell], function: str, cases: list[tuple[Any, ...]], *,
+            hidden_from: int | None = None, tolerant: bool = False) -> RunResult:
+        """Run ``function`` from the submission on every case; cases from ``hidden_from`` on are
+        hidden (their output is not shown)."""
+        self.ensure_started()
+        hidden_from = len(cases) if hidden_from is None else hidden_from
+        capture = _Capture(self.config.output_bytes)
+        outcomes: list[CaseOutcome | None] = [None] * len(cases)
+        deadline = time.monotonic() + self.config.submission_wall_seconds
+        load = LoadOutcome(ok=True)
+        children = 0
+        start = 0
+        while start < len(cases) or children == 0:
+            children += 1
+            child = self._spawn(capture)
+            try:
+                load, start = self._run_child(child, cells, function, cases, start, hidden_from,
+                                              tolerant, deadline, outcomes)
+            finally:
+                ended = self._finish(child)
+            if ended.get("exit_code") == SETUP_FAILED:
+                raise SandboxError("a sandbox child could not confine itself")
+            if start < len(cases) and outcomes[start] is not None:
+                _explain_end(outcomes[start], ended, self.config)  # type: ignore[arg-type]
+                start += 1
+            if not load.ok or time.monotonic() >= deadline:
+                break
+        reason = "not run: the submission's time limit was reached" if load.ok else "not run"
+        final = [o or CaseOutcome(status="not_run", detail=reason) for o in outcomes]
+        return RunResult(load=load, cases=final, output=capture.shown.decode("utf-8", "replace"),
+                         output_truncated=capture.truncated, hidden_output_bytes=capture.hidden_bytes,
+                         children=children, mechanisms=dict(self.mechanisms))
+
+    def _run_child(self, child: _Child, cells: list[Cell], function: str,
+                   cases: list[tuple[Any, ...]], start: int, hidden_from: int, tolerant: bool,
+                   deadline: float, outcomes: list[CaseOutcome | None]) -> tuple[LoadOutcome, int]:
+        """Drive one child from case ``start`` on. Returns the load outcome and the index of the
+        case it stopped at (len(cases) when all are done); a stopped case's outcome is set."""
+        load_header = {"op": "load", "function": function, "tolerant": tolerant,
+                       "cells": [{"name": c.name, "source": c.source} for c in cells]}
+        load_deadline = min(deadline, time.monotonic() + self.config.case_wall_seconds)
+        if not child.send(load_header, None, load_deadline):
+            return LoadOutcome(ok=False, detail="the sandbox child did not accept the code"), start
+        kind, frame = child.receive(load_deadline, self.config.case_cpu_seconds)
+        if kind != "frame":
+            return LoadOutcome(ok=False, detail=_LOAD_FAILURES.get(kind, "crashed")), start
+        load = _load_outcome(frame[0])
+        if not load.ok:
+            return load, start
+        for index in range(start, len(cases)):
+            if index == hidden_from:
+                child.drain_output()
+                child.capture.hidden_phase = True
+            began, cpu_before = time.monotonic(), child.cpu_seconds()
+            case_deadline = min(deadline, began + self.config.case_wall_seconds)
+            if not child.send({"op": "case", "case": index}, {"args": list(cases[index])},
+                              case_deadline):
+                outcomes[index] = CaseOutcome(status="crashed", detail="stopped reading its input")
+                return load, index
+            kind, frame = child.receive(case_deadline, cpu_before + self.config.case_cpu_seconds)
+            wall = time.monotonic() - began
+            cpu = child.cpu_seconds() - cpu_before
+            if kind != "frame":
+                outcomes[index] = _failure(kind, frame, cpu, wall, deadline, self.config)
+                return load, index
+            outcome = _case_outcome(frame, self.config)
+            outcome.cpu_seconds, outcome.wall_seconds = cpu, wall
+            outcomes[index] = outcome
+            if outcome.tampered or outcome.status == "bad_reply":
+                return load, index  # the child's state is not to be trusted for further cases
+        child.send({"op": "end"}, None, time.monotonic() + 0.1)
+        child.drain_output()
+        return load, len(cases)
+
+
+_LOAD_FAILURES = {
+    "eof": "crashed while loading",
+    "cpu": "timed out while loading (top-level code)",
+    "wall": "timed out while loading (top-level code)",
+    "bad": "sent a malformed reply while loading",
+}
+
+
+def _load_outcome(header: dict[str, Any]) -> LoadOutcome:
+    return LoadOutcome(
+        ok=header.get("ok") is True,
+        error=_plain_dict(header.get("error")),
+        cell_errors=[e for e in header.get("cell_errors", []) if isinstance(e, dict)][:50],
+        missing_function=header.get("missing") if isinstance(header.get("missing"), str) else None,
+        found_instead=header.get("found") if isinstance(header.get("found"), str) else None,
+    )
+
+
+def _plain_dict(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _case_outcome(frame: tuple[dict[str, Any], bytes], config: SandboxConfig) -> CaseOutcome:
+    header, payload = frame
+    limits = replace(wire.DEFAULT_LIMITS, max_payload=config.result_bytes)
+    status = header.get("status")
+    try:
+        value = wire.decode_value(header["value"], payload, limits) if "value" in header else None
+        after = wire.decode_value(header["args_after"], payload, limits)
+    except (wire.WireError, KeyError) as exc:
+        return CaseOutcome(status="bad_reply", detail=str(exc))
+    if status not in ("returned", "raised", "unencodable"):
+        return CaseOutcome(status="bad_reply", detail=f"unknown status {status!r}")
+    ops, functions = header.get("ops", []), header.get("functions", [])
+    return CaseOutcome(
+        status=status,
+        value=value,
+        args_after=after if isinstance(after, list) else None,
+        error=_plain_dict(header.get("error")),
+        ops=[o for o in ops if isinstance(o, str)][:500] if isinstance(ops, list) else [],
+        functions=[f for f in functions if isinstance(f, str)][:500]
+        if isinstance(functions, list) else [],
+        tampered=header.get("tampered") is not False,
+    )
+
+
+def _failure(kind: str, detail: Any, cpu: float, wall: float, deadline: float,
+             config: SandboxConfig) -> CaseOutcome:
+    if kind == "cpu":
+        return CaseOutcome(status="timeout", detail=f"cpu:{config.case_cpu_seconds:g}",
+                           cpu_seconds=cpu, wall_seconds=wall)
+    if kind == "wall":
+        limit = "submission" if time.monotonic() >= deadline else "case"
+        seconds = config.submission_wall_seconds if limit == "submission" else config.case_wall_seconds
+        return CaseOutcome(status="timeout", detail=f"wall:{seconds:g}:{limit}", cpu_seconds=cpu,
+                           wall_seconds=wall)
+    if kind == "bad":
+        return CaseOutcome(status="bad_reply", detail=str(detail))
+    return CaseOutcome(status="crashed", detail="", cpu_seconds=cpu, wall_seconds=wall)
+
+
+def _explain_end(outcome: CaseOutcome, ended: dict[str, Any], config: SandboxConfig) -> None:
+    """Complete a crashed case's detail with how the process ended (signal or exit code)."""
+    if outcome.status != "crashed" or outcome.detail:
+        return
+    sig, code = ended.get("signal"), ended.get("exit_code")
+    if sig in (signal.SIGXCPU, signal.SIGKILL) and outcome.cpu_seconds >= config.case_cpu_seconds:
+        outcome.status, outcome.detail = "timeout", f"cpu:{config.case_cpu_seconds:g}"
+    elif sig is not None:
+        outcome.detail = f"signal:{signal.Signals(sig).name}"
+    else:
+        outcome.detail = f"exit:{code}"

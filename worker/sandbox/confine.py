@@ -1,0 +1,198 @@
+"""The per-child layers of the sandbox, applied right after fork, before any job data arrives.
+
+Order matters: new namespaces and the private /tmp need root; then resource limits; then the
+uid drop (which clears every capability); then no-new-privs, Landlock and, last, seccomp, whose
+filter would otherwise forbid the earlier steps. Each layer that this machine lacks is recorded
+by the zygote's probe and reported; a layer the probe found working must work in every child,
+or the child exits with ``SETUP_FAILED`` (a grader fault, never a student's).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import resource
+from dataclasses import asdict, dataclass, field
+
+from worker.sandbox import linux
+
+SETUP_FAILED = 121
+
+LAYERS = (
+    "mount_namespace",
+    "network_namespace",
+    "private_tmp",
+    "rlimits",
+    "unprivileged_uid",
+    "no_new_privs",
+    "landlock",
+    "seccomp",
+    "closed_fds",
+)
+
+# Denied outright: a correct answer never needs any of these.
+DENIED_SYSCALLS = (
+    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
+    "execve", "execveat", "fork", "vfork",
+    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
+    "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+    "pidfd_open", "pidfd_send_signal", "pidfd_getfd",
+    "mount", "umount2", "pivot_root", "chroot", "unshare", "setns",
+    "setrlimit", "prlimit64", "setpriority",
+    "bpf", "perf_event_open", "userfaultfd", "io_uring_setup", "keyctl", "add_key",
+    "request_key", "init_module", "finit_module", "delete_module", "kexec_load",
+    "kexec_file_load", "reboot", "swapon", "swapoff", "acct", "quotactl",
+    "name_to_handle_at", "open_by_handle_at", "personality", "syslog",
+    "sethostname", "setdomainname", "settimeofday", "clock_settime", "adjtimex",
+    "fanotify_init", "move_pages", "migrate_pages", "mbind",
+    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setgroups",
+    "setfsuid", "setfsgid", "capset", "ioperm", "iopl", "modify_ldt", "lookup_dcookie",
+)
+
+
+@dataclass(frozen=True)
+class ChildLimits:
+    """Limits of one child process; all configurable."""
+
+    cpu_seconds: int = 12
+    memory_bytes: int = 1 << 30
+    file_size_bytes: int = 16 << 20
+    open_files: int = 64
+    tmp_size_mib: int = 16
+    uid: int = 61234
+
+    def to_dict(self) -> dict[str, int]:
+        """Plain data for the control channel."""
+        return asdict(self)
+
+
+@dataclass
+class Mechanisms:
+    """Which layers this machine supports: found once by a probe child of the zygote."""
+
+    active: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(LAYERS, False))
+    detail: dict[str, str] = field(default_factory=dict)
+
+    def missing(self) -> list[str]:
+        """Layers not active here."""
+        return [name for name, on in self.active.items() if not on]
+
+
+def confine(limits: ChildLimits, mechanisms: Mechanisms, keep_fds: tuple[int, ...],
+            readable: list[str], statm_fd: int, seccomp_filter: object | None,
+            *, probe: bool = False) -> None:
+    """Apply every layer to the current, freshly forked process.
+
+    Normally only the layers the probe found active are applied, and any failure raises. With
+    ``probe`` every layer is tried and its outcome recorded in ``mechanisms``.
+    """
+    inherited = _address_space(statm_fd)
+    os.close(statm_fd)
+
+    def uid() -> None:
+        os.setgroups([])
+        os.setresgid(limits.uid, limits.uid, limits.uid)
+        os.setresuid(limits.uid, limits.uid, limits.uid)
+
+    steps = (
+        ("closed_fds", lambda: _close_fds_except(keep_fds)),
+        ("network_namespace",
+         lambda: linux.unshare(linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS)),
+        ("private_tmp", lambda: _mount_private_tmp(limits)),
+        ("rlimits", lambda: _set_rlimits(limits, inherited)),
+        ("unprivileged_uid", uid),
+        ("no_new_privs", lambda: linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)),
+        ("landlock", lambda: _apply_landlock(readable)),
+        ("seccomp", lambda: seccomp_filter.load()),  # type: ignore[union-attr]
+    )
+    for name, step in steps:
+        if name == "seccomp":
+            # Last before seccomp: these prctls are not denied, but keep them in one place.
+            linux.prctl(linux.PR_SET_PDEATHSIG, 9)
+            linux.prctl(linux.PR_SET_DUMPABLE, 0)
+        if not probe:
+            if mechanisms.active.get(name, False):
+                step()
+            continue
+        try:
+            if name == "seccomp" and seccomp_filter is None:
+                raise RuntimeError("libseccomp could not build a filter")
+            step()
+            mechanisms.active[name] = True
+        except Exception as exc:
+            mechanisms.detail[name] = f"{type(exc).__name__}: {exc}"
+    if os.path.isdir("/tmp"):
+        os.chdir("/tmp")
+
+
+def _mount_private_tmp(limits: ChildLimits) -> None:
+    linux.unshare(linux.CLONE_NEWNS)
+    linux.mount("scratch", "/tmp", "tmpfs", linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
+                f"size={limits.tmp_size_mib}m,mode=0700,uid={limits.uid},gid={limits.uid}")
+
+
+def _close_fds_except(keep: tuple[int, ...]) -> None:
+    """Close every descriptor from 3 up but those in ``keep`` (0-2 are set up by the caller)."""
+    start = 3
+    for fd in sorted(k for k in set(keep) if k >= 3):
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+
+
+def _address_space(statm_fd: int) -> int:
+    """The address space this process inherited from the zygote, in bytes."""
+    pages = int(os.pread(statm_fd, 128, 0).split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _set_rlimits(limits: ChildLimits, inherited: int) -> None:
+    # RLIMIT_AS counts the ~600 MiB that a torch process has mapped already, so the
+    # student's budget is added on top of what the child inherited.
+    memory = inherited + limits.memory_bytes
+    for which, value in (
+        (resource.RLIMIT_AS, memory),
+        (resource.RLIMIT_FSIZE, limits.file_size_bytes),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_MEMLOCK, 0),
+        (resource.RLIMIT_MSGQUEUE, 0),
+    ):
+        resource.setrlimit(which, (value, value))
+    # Soft then hard: SIGXCPU at the soft limit, SIGKILL a second later if it is caught.
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+
+
+def _apply_landlock(readable: list[str]) -> None:
+    from landlock import FSAccess, Ruleset
+
+    ruleset = Ruleset()
+    read_dir = FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE
+    read_file = FSAccess.READ_FILE | FSAccess.EXECUTE
+    for path in readable:
+        if os.path.isdir(path):
+            ruleset.allow(path, rules=read_dir)
+        elif os.path.exists(path):
+            ruleset.allow(path, rules=read_file)
+    ruleset.allow("/dev/null", "/dev/full", rules=FSAccess.READ_FILE | FSAccess.WRITE_FILE)
+    ruleset.allow("/dev/zero", "/dev/random", "/dev/urandom", rules=FSAccess.READ_FILE)
+    ruleset.allow("/tmp", rules=FSAccess.all())
+    ruleset.apply()
+
+
+def build_seccomp_filter() -> object:
+    """A filter that allows by default and denies what a submission never needs."""
+    import pyseccomp as seccomp
+
+    flt = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in DENIED_SYSCALLS:
+        try:
+            flt.add_rule(seccomp.ERRNO(errno.EPERM), name)
+        except Exception:  # a syscall this architecture lacks
+            continue
+    # Threads (CLONE_THREAD) may be created; new processes may not.
+    flt.add_rule(seccomp.ERRNO(errno.EPERM), "clone",
+                 seccomp.Arg(0, seccomp.MASKED_EQ, linux.CLONE_THREAD, 0))
+    # ENOSYS, not EPERM: glibc then falls back to clone(), which the rule above judges.
+    flt.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    return flt

@@ -1,0 +1,225 @@
+"""The zygote: started by exec with a scrubbed environment, it warms torch once, then only forks.
+
+Run as ``python -I -m worker.sandbox.zygote`` with a Unix socket on fd 0 (the control channel).
+Nothing of the grader's settings is loaded here. The zygote never sees a submission: for each
+``spawn`` request it forks a child, which confines itself, and hands the child's pipe ends to
+the trusted client over the socket (SCM_RIGHTS). The client then talks to the child directly,
+so no student's code or data ever sits in this process's memory, where a later child could
+find it. Requests: ``spawn`` (limits) and ``reap`` (pid: wait and report how it ended).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+from typing import Any
+
+_HEADER = struct.Struct("<I")
+
+
+def _warm_torch() -> None:
+    """Import torch with one thread and run the lazy first-use paths before any fork."""
+    import math  # noqa: F401  (pre-imported for submissions)
+
+    import numpy  # noqa: F401
+    import torch
+    import torch.nn.functional  # noqa: F401
+
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    x = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    y = (x @ x.T).sum() + torch.linalg.vector_norm(x) + x.softmax(-1).sum()
+    y.backward()
+    torch.cumsum(x.detach(), 0).float().topk(1)
+    torch.linalg.svd(x.detach())
+    # The recorders' first use builds dispatcher caches (about a second of CPU): do it once here.
+    from worker.sandbox.harness import Submission
+
+    warm = Submission({"function": "f", "cells": [{"name": "<warm>", "source": _WARM_SOURCE}]})
+    warm.load()
+    for dtype in (torch.float32, torch.float64, torch.int64):
+        warm.call((torch.ones(3, 2, dtype=dtype, requires_grad=dtype.is_floating_point),))
+
+
+_WARM_SOURCE = """
+import torch
+def f(x):
+    y = (x * x).sum() if x.dtype.is_floating_point else x.sum()
+    if x.requires_grad:
+        y.backward()
+        torch.autograd.grad((x * 2).sum(), x)
+    z = x.float()
+    return [z @ z.T, z.mv(z[0]), z.sum(-1, keepdim=True), z.max(), z.argmax(), z.cumsum(0),
+            z.clone().fill_(1.0), z.exp(), z.sqrt(), z / z.sum(), z.abs().max(),
+            torch.where(z > 0, z, -z), torch.stack([z, z]), torch.cat([z, z]), z.mean(0),
+            z.std(0), z.T.contiguous(), z.reshape(-1), z[:, None] * z[None, :], z.norm()]
+"""
+
+
+def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
+    """One length-prefixed JSON message, with file descriptors attached if given."""
+    data = json.dumps(message).encode()
+    packet = _HEADER.pack(len(data)) + data
+    if fds:
+        socket.send_fds(sock, [packet], fds)
+    else:
+        sock.sendall(packet)
+
+
+def receive(sock: socket.socket, max_fds: int = 0) -> tuple[dict[str, Any] | None, list[int]]:
+    """One message (None at end of stream) and any descriptors that came with it."""
+    if max_fds:
+        data, fds, _flags, _addr = socket.recv_fds(sock, 1 << 16, max_fds)
+    else:
+        data, fds = sock.recv(1 << 16), []
+    if not data:
+        return None, fds
+    while len(data) < _HEADER.size or len(data) < _HEADER.size + _HEADER.unpack_from(data)[0]:
+        more = sock.recv(1 << 16)
+        if not more:
+            return None, fds
+        data += more
+    (length,) = _HEADER.unpack_from(data)
+    return json.loads(data[_HEADER.size : _HEADER.size + length]), fds
+
+
+class Zygote:
+    """Holds the warmed interpreter and forks confined children on request."""
+
+    def __init__(self, control: socket.socket) -> None:
+        from worker.sandbox import confine, harness, rootfs
+
+        self.harness = harness
+
+        self.control = control
+        self.confine = confine
+        self.mechanisms = confine.Mechanisms()
+        self.statm = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            self.seccomp_filter: object | None = confine.build_seccomp_filter()
+        except Exception as exc:
+            self.seccomp_filter = None
+            self.mechanisms.detail["seccomp"] = f"{type(exc).__name__}: {exc}"
+        self.readable: list[str] = []
+        try:
+            self.readable = rootfs.build_root()
+            self.mechanisms.active["mount_namespace"] = True
+        except Exception as exc:
+            self.mechanisms.detail["mount_namespace"] = f"{type(exc).__name__}: {exc}"
+            self.readable = rootfs.readable_paths()
+        self.children: set[int] = set()
+
+    def probe(self) -> None:
+        """Fork one child that tries every layer and reports which ones took."""
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            try:
+                self._confine(self.confine.ChildLimits(), (write_end,), probe=True)
+                os.write(write_end, json.dumps({"active": self.mechanisms.active,
+                                                "detail": self.mechanisms.detail}).encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as stream:
+            found = json.loads(stream.read() or b"{}")
+        os.waitpid(pid, 0)
+        for name, on in found.get("active", {}).items():
+            if name != "mount_namespace":
+                self.mechanisms.active[name] = on
+        self.mechanisms.detail.update(found.get("detail", {}))
+
+    def _confine(self, limits: Any, keep: tuple[int, ...], *, probe: bool = False) -> None:
+        statm = os.dup(self.statm)
+        self.confine.confine(limits, self.mechanisms, (*keep, statm), self.readable, statm,
+                             self.seccomp_filter, probe=probe)
+
+    def spawn(self, limits: dict[str, int]) -> None:
+        """Fork a confined child running the harness; hand its pipe ends to the client."""
+        job_r, job_w = os.pipe()
+        result_r, result_w = os.pipe()
+        output_r, output_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            self._child(limits, job_r, result_w, output_w)
+        for fd in (job_r, result_w, output_w):
+            os.close(fd)
+        self.children.add(pid)
+        send(self.control, {"pid": pid}, [job_w, result_r, output_r])
+        for fd in (job_w, result_r, output_r):
+            os.close(fd)
+
+    def _child(self, limits: dict[str, int], job_r: int, result_w: int, output_w: int) -> None:
+        code = self.confine.SETUP_FAILED
+        try:
+            os.setsid()
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            devnull = os.open("/dev/null", os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.dup2(output_w, 1)
+            os.dup2(output_w, 2)
+            self._confine(self.confine.ChildLimits(**limits), (0, 1, 2, job_r, result_w))
+            code = 1
+            sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
+            sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
+            with open(job_r, "rb", buffering=0) as job, open(result_w, "wb", buffering=0) as out:
+                self.harness.serve(job, out)
+            code = 0
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        os._exit(code)
+
+    def reap(self, pid: int) -> None:
+        """Wait for a child the client has finished with (and killed) and report its end."""
+        if pid not in self.children:
+            send(self.control, {"error": f"not a child: {pid}"})
+            return
+        _, status, usage = os.wait4(pid, 0)
+        self.children.discard(pid)
+        send(self.control, {
+            "pid": pid,
+            "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "max_rss_kib": usage.ru_maxrss,
+        })
+
+    def serve(self) -> None:
+        """Answer requests until the client goes away; then kill every child left."""
+        send(self.control, {"ready": True, "pid": os.getpid(),
+                            "mechanisms": self.mechanisms.active,
+                            "detail": self.mechanisms.detail})
+        try:
+            while True:
+                request, _ = receive(self.control)
+                if request is None or request.get("op") == "quit":
+                    break
+                if request.get("op") == "spawn":
+                    self.spawn(request.get("limits", {}))
+                elif request.get("op") == "reap":
+                    self.reap(int(request["pid"]))
+        finally:
+            for pid in self.children:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+
+def main() -> None:
+    """Entry point of the zygote process."""
+    control = socket.socket(fileno=0)
+    _warm_torch()
+    zygote = Zygote(control)
+    zygote.probe()
+    zygote.serve()
+
+
+if __name__ == "__main__":
+    main()
