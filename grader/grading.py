@@ -94,12 +94,17 @@ def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | Non
         report.output, report.output_truncated = run.output, run.output_truncated
         return report
     params = _parameter_names(exercise)
+    has_bans = bool(exercise.bans.names or exercise.bans.runtime)
+    evasions = static.evasions if has_bans else []
     results = []
     for index, (case, want, got) in enumerate(zip(cases, expected, run.cases, strict=True)):
         finding = judge(want, got, case.comparison or exercise.comparison, exercise, params)
         if finding is None and static.banned:
             use = static.banned[0]
             finding = Finding("banned_static", {"name": use.name, "where": _use_where(use)})
+        if finding is None and evasions:
+            use = evasions[0]
+            finding = Finding("evasion", {"name": use.name, "where": _use_where(use)})
         for kind, name in _runtime_flags(got, exercise):
             flags.append(Flag(kind, name, {"case": case.name}))
         passed = finding is None

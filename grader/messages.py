@@ -160,6 +160,11 @@ TEMPLATES: dict[str, _T] = {
         "en": "ran banned {name} while computing this case",
         "zh": "计算此用例时调用了被禁止的 {name}",
     },
+    "evasion": {
+        "en": "uses {name} ({where}), which could bypass the checks on banned APIs; "
+        "it is not allowed in this exercise",
+        "zh": "使用了 {name}（{where}），它可能绕过对禁用 API 的检查；本题不允许使用",
+    },
     "tampered": {
         "en": "interfered with the grader's recording of torch operations",
         "zh": "干扰了评测器对 torch 运算的记录",

@@ -31,7 +31,15 @@ INTROSPECTION_ATTRS = {
     "__builtins__", "__code__", "__closure__", "get_referrers", "get_objects", "__import__",
     "_current_frames", "setprofile", "settrace",
 }
-DYNAMIC_CALLS = {"eval", "exec", "compile", "__import__", "globals", "vars", "open", "breakpoint"}
+DYNAMIC_CALLS = {"eval", "exec", "compile", "__import__", "globals", "vars", "open", "breakpoint",
+                 "__builtins__", "locals"}
+# What could switch off or fool the run-time ban checks: in an exercise with banned APIs, any of
+# these costs the score (a correct answer never needs them); elsewhere they are only flagged.
+EVASION_MODULES = {"gc", "inspect", "ctypes", "importlib", "builtins", "types", "_thread",
+                   "threading", "marshal", "pickle", "mmap", "faulthandler"}
+EVASION_ATTRS = INTROSPECTION_ATTRS - {"__code__", "__closure__"}
+EVASION_BUILTINS = {"eval", "exec", "compile", "__import__", "globals", "vars", "locals",
+                    "__builtins__", "getattr(computed name)"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,11 @@ class StaticReport:
     function_problem: dict[str, object] | None = None
     banned: list[Use] = field(default_factory=list)
     flags: list[Use] = field(default_factory=list)
+
+    @property
+    def evasions(self) -> list[Use]:
+        """The flags that could bypass the run-time ban checks."""
+        return [use for use in self.flags if is_evasion(use.name)]
 
 
 def analyze(cells: list[Cell], function: str, parameters: tuple[int, int], bans: Bans) -> StaticReport:
@@ -230,3 +243,15 @@ def _is_introspection(name: str) -> bool:
     if head in INTROSPECTION_MODULES:
         return True
     return name.startswith("torch.") and any(part in INTROSPECTION_ATTRS for part in name.split("."))
+
+
+def is_evasion(name: str) -> bool:
+    """True for a use that reaches the machinery the run-time ban checks rely on."""
+    if name.startswith("."):
+        return name[1:] in EVASION_ATTRS
+    if name.startswith("builtins."):
+        return name.removeprefix("builtins.") in EVASION_BUILTINS
+    parts = name.split(".")
+    if parts[0] in EVASION_MODULES or name.startswith("sys.modules") or name.startswith("sys._getframe"):
+        return True
+    return parts[0] == "torch" and any(part in EVASION_ATTRS for part in parts)

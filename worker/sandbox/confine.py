@@ -178,6 +178,7 @@ def _apply_landlock(readable: list[str]) -> None:
     ruleset.allow("/dev/zero", "/dev/random", "/dev/urandom", rules=FSAccess.READ_FILE)
     ruleset.allow("/tmp", rules=FSAccess.all())
     ruleset.apply()
+    os.close(ruleset._fd)  # the library keeps the ruleset's descriptor open; the child must not
 
 
 def build_seccomp_filter() -> object:

@@ -24,6 +24,34 @@ MAX_MESSAGE = 2000
 MAX_OPS = 400
 
 
+class _Guard:
+    """Notices the dispatch-mode stack being popped while a case runs (the recorders switched
+    off, e.g. by ``_disable_current_modes``), which the top-of-stack check after the call misses
+    because such helpers push the modes back before returning."""
+
+    in_case = False
+    tampered = False
+
+    @classmethod
+    def wrap(cls, original: Any) -> Any:
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if cls.in_case:
+                cls.tampered = True
+            return original(*args, **kwargs)
+
+        return guarded
+
+
+def install_guards() -> None:
+    """Route every Python-level pop of the dispatch-mode stack through the guard."""
+    import torch.utils._python_dispatch as python_dispatch
+
+    original = torch._C._pop_torch_dispatch_stack
+    guarded = _Guard.wrap(original)
+    torch._C._pop_torch_dispatch_stack = guarded
+    python_dispatch._pop_torch_dispatch_stack = guarded  # bound there by `from torch._C import`
+
+
 class DispatchRecorder(TorchDispatchMode):
     """Records every aten op the student's call executes, below any Python-level aliasing."""
 
@@ -59,6 +87,8 @@ def function_name(func: Any) -> str:
     module = getattr(func, "__module__", None) or ""
     if qualname.startswith(("TensorBase.", "Tensor.")):
         return "Tensor." + qualname.split(".", 1)[1]
+    if qualname.startswith("_VariableFunctionsClass."):
+        return "torch." + qualname.split(".", 1)[1]
     if module.startswith("torch._C._") and not module.startswith("torch._C._VariableFunctions"):
         module = "torch." + module[len("torch._C._"):]
     if module in ("", "torch._C._VariableFunctions", "torch.functional", "torch._C"):
@@ -119,6 +149,7 @@ class Submission:
         values: dict[str, Any] = {}
         functions.__enter__()
         dispatch.__enter__()
+        _Guard.in_case, _Guard.tampered = True, False
         try:
             if not callable(function):
                 raise NameError(f"{self.function_name} is no longer a function")
@@ -128,7 +159,8 @@ class Submission:
             header["status"] = "raised"
             header["error"] = error_info(exc, self.filenames)
         finally:
-            tampered = not _modes_intact(dispatch, functions)
+            _Guard.in_case = False
+            tampered = _Guard.tampered or not _modes_intact(dispatch, functions)
             for mode in (dispatch, functions):
                 try:
                     mode.__exit__(None, None, None)
@@ -151,6 +183,7 @@ def _modes_intact(dispatch: DispatchRecorder, functions: FunctionRecorder) -> bo
 def serve(job: BinaryIO, results: BinaryIO) -> None:
     """The child's whole life: load, then answer case frames until ``end``."""
     header, _ = wire.read_frame(job)
+    install_guards()
     submission = Submission(header)
     wire.write_frame(results, wire.encode(_flushed(submission.load())))
     while True:
