@@ -36,8 +36,12 @@ def load_bank() -> dict[str, Exercise]:
             if exercise.slug in bank:
                 raise ValueError(f"two exercises use the slug {exercise.slug}")
             bank[exercise.slug] = exercise
-    return dict(sorted(bank.items(), key=lambda item: (UNITS.index(item[1].unit)
-                                                       if item[1].unit in UNITS else 99, item[0])))
+    return dict(
+        sorted(
+            bank.items(),
+            key=lambda item: (UNITS.index(item[1].unit) if item[1].unit in UNITS else 99, item[0]),
+        )
+    )
 
 
 UNITS = ["tensors", "linalg", "autograd", "activations", "optim", "ops", "stats"]

@@ -19,8 +19,13 @@ from grader.source_loader import SubmissionRejected, load_file
 from grader.validation import validate
 from worker.sandbox.client import Sandbox, SandboxError
 
-LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                    help="Language of statements and feedback.")
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of statements and feedback.",
+)
 
 
 @click.group()
@@ -47,8 +52,12 @@ def _sandbox() -> Sandbox:
         raise click.ClickException(str(exc)) from None
     missing = sandbox.missing_mechanisms()
     if missing:
-        click.secho(f"WARNING: sandbox layers NOT active on this machine: {', '.join(missing)}",
-                    fg="red", bold=True, err=True)
+        click.secho(
+            f"WARNING: sandbox layers NOT active on this machine: {', '.join(missing)}",
+            fg="red",
+            bold=True,
+            err=True,
+        )
         for name in missing:
             detail = sandbox.mechanism_details.get(name, "")
             click.secho(f"  {name}: {detail}", fg="red", err=True)
@@ -61,9 +70,14 @@ def _sandbox() -> Sandbox:
 def _rejected_report(exercise: Exercise, exc: SubmissionRejected) -> Report:
     from grader.messages import Finding
 
-    return Report(exercise=exercise.slug, status="invalid", score=0.0, max_score=exercise.points,
-                  tests=[], problem=Finding("bad_input", {"message": exc.message,
-                                                          "message_zh": exc.message_zh}))
+    return Report(
+        exercise=exercise.slug,
+        status="invalid",
+        score=0.0,
+        max_score=exercise.points,
+        tests=[],
+        problem=Finding("bad_input", {"message": exc.message, "message_zh": exc.message_zh}),
+    )
 
 
 def _grade_command(path: Path, slug: str, seed: int | None, as_json: bool, lang: str) -> None:
@@ -113,8 +127,16 @@ def exercises_group() -> None:
 @LANG
 def list_cmd(as_json: bool, lang: str) -> None:
     """Every exercise: slug, unit, title, points."""
-    rows = [{"slug": e.slug, "unit": e.unit, "title": pick(e.title, lang), "points": e.points,
-             "signature": e.signature} for e in load_bank().values()]
+    rows = [
+        {
+            "slug": e.slug,
+            "unit": e.unit,
+            "title": pick(e.title, lang),
+            "points": e.points,
+            "signature": e.signature,
+        }
+        for e in load_bank().values()
+    ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -145,8 +167,10 @@ def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
             results.append(result)
             if not as_json:
                 mark = "ok  " if result.ok else "FAIL"
-                click.echo(f"{mark} {result.slug:<32} cases {result.cases:>3}  mutants caught "
-                           f"{result.mutants_caught}/{result.mutants}  seeds {len(result.seeds)}")
+                click.echo(
+                    f"{mark} {result.slug:<32} cases {result.cases:>3}  mutants caught "
+                    f"{result.mutants_caught}/{result.mutants}  seeds {len(result.seeds)}"
+                )
                 for problem in result.problems:
                     click.echo(f"       {problem}")
     if as_json:

@@ -29,15 +29,28 @@ DEFAULT_TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
 SCALAR_TOLERANCE = (1e-5, 1e-6)
 
 
-def describe_type(value: Any) -> str:
-    """How a value's type is named to a student."""
+# What a student was asked to return, in both languages.
+KINDS: dict[str, dict[str, str]] = {
+    "tensor": {"en": "a torch.Tensor", "zh": "torch.Tensor 张量"},
+    "float": {"en": "a float", "zh": "浮点数（float）"},
+    "int": {"en": "an int", "zh": "整数（int）"},
+    "bool": {"en": "a bool", "zh": "布尔值（bool）"},
+    "tuple": {"en": "a tuple", "zh": "元组（tuple）"},
+    "list": {"en": "a list", "zh": "列表（list）"},
+}
+
+
+def describe_type(value: Any) -> dict[str, str]:
+    """How a value's type is named to a student, in both languages."""
     if isinstance(value, Other):
-        return value.type_name
+        return {"en": value.type_name, "zh": value.type_name}
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {shape_text(value.shape)}"
+        shape = shape_text(value.shape)
+        return {"en": f"a tensor of shape {shape}", "zh": f"形状为 {shape} 的张量"}
     if value is None:
-        return "None"
-    return f"a {type(value).__name__}"
+        return {"en": "None", "zh": "None"}
+    name = type(value).__name__
+    return {"en": f"a {name}", "zh": f"{name} 类型的值"}
 
 
 def shape_text(shape: torch.Size | tuple[int, ...]) -> str:
@@ -45,24 +58,39 @@ def shape_text(shape: torch.Size | tuple[int, ...]) -> str:
     return str(tuple(shape))
 
 
-def format_value(value: Any) -> str:
-    """A compact rendering of a (public) value for messages."""
+def format_value(value: Any, digits: int = 6) -> str:
+    """A compact rendering of a (public) value for messages: floats to ``digits`` significant
+    digits (always with a point, so 1.0 does not read as an int), small tensors as lists."""
     if isinstance(value, torch.Tensor):
-        with torch.no_grad():
-            flat = value.detach()
-            if flat.numel() > 12:
-                return f"tensor of shape {shape_text(flat.shape)}"
-            return str(flat.tolist())
+        flat = value.detach()
+        if flat.numel() > 12:
+            return f"tensor of shape {shape_text(flat.shape)}"
+        return format_value(flat.tolist(), digits)
     if isinstance(value, float):
-        return f"{value:.6g}"
+        text = f"{value:.{digits}g}"
+        return text + ".0" if text.lstrip("-").isdigit() else text
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(format_value(item, digits) for item in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
     return repr(value)
+
+
+def format_pair(actual: Any, expected: Any) -> dict[str, str]:
+    """Both values with as many digits as it takes for them to read differently."""
+    for digits in (6, 9, 12, 17):
+        shown = {"actual": format_value(actual, digits), "expected": format_value(expected, digits)}
+        if shown["actual"] != shown["expected"]:
+            break
+    return shown
 
 
 def tolerances(dtype: torch.dtype, rule: Comparison) -> tuple[float, float]:
     """(rtol, atol) for a dtype, with the exercise's overrides applied."""
     rtol, atol = DEFAULT_TOLERANCES.get(dtype, (0.0, 0.0))
-    return (rule.rtol if rule.rtol is not None else rtol,
-            rule.atol if rule.atol is not None else atol)
+    return (
+        rule.rtol if rule.rtol is not None else rtol,
+        rule.atol if rule.atol is not None else atol,
+    )
 
 
 def compare(expected: Any, actual: Any, rule: Comparison, path: str = "") -> Finding | None:
@@ -70,9 +98,9 @@ def compare(expected: Any, actual: Any, rule: Comparison, path: str = "") -> Fin
     if isinstance(expected, torch.Tensor):
         return _compare_tensor(expected, actual, rule, path)
     if isinstance(expected, bool):
-        return _compare_exact(expected, _as_python(actual, bool), "a bool", path, actual)
+        return _compare_exact(expected, _as_python(actual, bool), KINDS["bool"], path, actual)
     if isinstance(expected, int):
-        return _compare_exact(expected, _as_python(actual, int), "an int", path, actual)
+        return _compare_exact(expected, _as_python(actual, int), KINDS["int"], path, actual)
     if isinstance(expected, float):
         return _compare_float(expected, actual, rule, path)
     if isinstance(expected, (tuple, list)):
@@ -80,8 +108,7 @@ def compare(expected: Any, actual: Any, rule: Comparison, path: str = "") -> Fin
     if expected is None or isinstance(expected, str):
         if type(actual) is type(expected) and actual == expected:
             return None
-        return Finding("value", {"actual": format_value(actual), "expected": format_value(expected)},
-                       path)
+        return Finding("value", format_pair(actual, expected), path)
     raise TypeError(f"the reference returned an unsupported {type(expected).__name__}")
 
 
@@ -98,8 +125,9 @@ def _as_python(value: Any, kind: type) -> Any:
     return value
 
 
-def _compare_exact(expected: Any, converted: Any, wanted: str, path: str,
-                   actual: Any) -> Finding | None:
+def _compare_exact(
+    expected: Any, converted: Any, wanted: dict[str, str], path: str, actual: Any
+) -> Finding | None:
     if type(converted) is not type(expected):
         return Finding("type", {"actual": describe_type(actual), "expected": wanted}, path)
     if converted != expected:
@@ -113,20 +141,24 @@ def _compare_float(expected: float, actual: Any, rule: Comparison, path: str) ->
     if type(actual) is int:
         actual = float(actual)
     if type(actual) is not float:
-        return Finding("type", {"actual": describe_type(actual), "expected": "a float"}, path)
+        return Finding("type", {"actual": describe_type(actual), "expected": KINDS["float"]}, path)
     rtol = rule.rtol if rule.rtol is not None else SCALAR_TOLERANCE[0]
     atol = rule.atol if rule.atol is not None else SCALAR_TOLERANCE[1]
-    got, want = torch.tensor(actual, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64)
+    got, want = (
+        torch.tensor(actual, dtype=torch.float64),
+        torch.tensor(expected, dtype=torch.float64),
+    )
     if bool(torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)):
         return None
     if actual != actual:
         return Finding("nan", {"index": "()", "expected": format_value(expected), "count": 1}, path)
-    return Finding("value", {"actual": format_value(actual), "expected": format_value(expected)}, path)
+    return Finding("value", format_pair(actual, expected), path)
 
 
-def _compare_sequence(expected: tuple[Any, ...] | list[Any], actual: Any, rule: Comparison,
-                      path: str) -> Finding | None:
-    wanted = "a tuple" if isinstance(expected, tuple) else "a list"
+def _compare_sequence(
+    expected: tuple[Any, ...] | list[Any], actual: Any, rule: Comparison, path: str
+) -> Finding | None:
+    wanted = KINDS["tuple"] if isinstance(expected, tuple) else KINDS["list"]
     if not isinstance(actual, (tuple, list)):
         return Finding("type", {"actual": describe_type(actual), "expected": wanted}, path)
     if len(actual) != len(expected):
@@ -142,23 +174,25 @@ def _join(path: str, part: str) -> str:
     return f"{path}, {part}" if path else part
 
 
-def _compare_tensor(expected: torch.Tensor, actual: Any, rule: Comparison,
-                    path: str) -> Finding | None:
+def _compare_tensor(expected: torch.Tensor, actual: Any, rule: Comparison, path: str) -> Finding | None:
     if not isinstance(actual, torch.Tensor):
         if rule.float_for_tensor and expected.dim() == 0 and type(actual) in (int, float):
             actual = torch.tensor(actual, dtype=expected.dtype)
         else:
-            return Finding("type", {"actual": describe_type(actual), "expected": "a torch.Tensor"},
-                           path)
+            return Finding("type", {"actual": describe_type(actual), "expected": KINDS["tensor"]}, path)
     if actual.shape != expected.shape:
-        return Finding(_shape_key(tuple(actual.shape), tuple(expected.shape)),
-                       {"actual": shape_text(actual.shape), "expected": shape_text(expected.shape)},
-                       path)
+        return Finding(
+            _shape_key(tuple(actual.shape), tuple(expected.shape)),
+            {"actual": shape_text(actual.shape), "expected": shape_text(expected.shape)},
+            path,
+        )
     if rule.check_dtype and actual.dtype != expected.dtype:
         integer = expected.dtype.is_floating_point and not actual.dtype.is_floating_point
-        return Finding("dtype_integer" if integer else "dtype",
-                       {"actual": _dtype_name(actual.dtype), "expected": _dtype_name(expected.dtype)},
-                       path)
+        return Finding(
+            "dtype_integer" if integer else "dtype",
+            {"actual": _dtype_name(actual.dtype), "expected": _dtype_name(expected.dtype)},
+            path,
+        )
     if expected.requires_grad != actual.requires_grad:
         return Finding("requires_grad" if actual.requires_grad else "not_requires_grad", {}, path)
     return compare_values(expected.detach(), actual.detach(), rule, path)
@@ -187,8 +221,9 @@ def _drop_ones(shape: tuple[int, ...]) -> list[int]:
     return [size for size in shape if size != 1]
 
 
-def compare_values(expected: torch.Tensor, actual: torch.Tensor, rule: Comparison,
-                   path: str = "") -> Finding | None:
+def compare_values(
+    expected: torch.Tensor, actual: torch.Tensor, rule: Comparison, path: str = ""
+) -> Finding | None:
     """Element-wise comparison of two same-shape tensors: exact for integers and bools."""
     if expected.numel() == 0:
         return None
@@ -206,8 +241,7 @@ def compare_values(expected: torch.Tensor, actual: torch.Tensor, rule: Compariso
     rtol, atol = tolerances(expected.dtype, rule)
     close = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
     error = (got - want).abs().nan_to_num(nan=float("inf"))
-    return _values_finding(want, got, ~close, error, f"{rtol:.0e} relative, {atol:.0e} absolute",
-                           path)
+    return _values_finding(want, got, ~close, error, f"{rtol:.0e} relative, {atol:.0e} absolute", path)
 
 
 def _align_signs(expected: torch.Tensor, actual: torch.Tensor, dim: int) -> torch.Tensor:
@@ -216,8 +250,11 @@ def _align_signs(expected: torch.Tensor, actual: torch.Tensor, dim: int) -> torc
         return expected
     dim = dim % expected.dim()
     others = [d for d in range(expected.dim()) if d != dim]
-    agreement = (expected * actual.nan_to_num()).real.sum(dim=others, keepdim=True) if others \
+    agreement = (
+        (expected * actual.nan_to_num()).real.sum(dim=others, keepdim=True)
+        if others
         else (expected * actual.nan_to_num()).real
+    )
     signs = torch.where(agreement < 0, -1.0, 1.0).to(expected.dtype)
     return expected * signs
 
@@ -226,18 +263,38 @@ def _nonfinite_finding(want: torch.Tensor, got: torch.Tensor, path: str) -> Find
     bad_nan = got.isnan() & ~want.isnan()
     if bool(bad_nan.any()):
         index = _first_index(bad_nan)
-        return Finding("nan", {"index": index, "expected": format_value(_at(want, bad_nan)),
-                               "count": int(bad_nan.sum())}, path)
+        return Finding(
+            "nan",
+            {
+                "index": index,
+                "expected": format_value(_at(want, bad_nan)),
+                "count": int(bad_nan.sum()),
+            },
+            path,
+        )
     bad_inf = got.isinf() & ~(want.isinf() & (got == want))
     if bool(bad_inf.any()):
-        return Finding("inf", {"index": _first_index(bad_inf), "actual": format_value(_at(got, bad_inf)),
-                               "expected": format_value(_at(want, bad_inf)),
-                               "count": int(bad_inf.sum())}, path)
+        return Finding(
+            "inf",
+            {
+                "index": _first_index(bad_inf),
+                "actual": format_value(_at(got, bad_inf)),
+                "expected": format_value(_at(want, bad_inf)),
+                "count": int(bad_inf.sum()),
+            },
+            path,
+        )
     return None
 
 
-def _values_finding(want: torch.Tensor, got: torch.Tensor, wrong: torch.Tensor,
-                    error: torch.Tensor | None, tolerance: str, path: str) -> Finding | None:
+def _values_finding(
+    want: torch.Tensor,
+    got: torch.Tensor,
+    wrong: torch.Tensor,
+    error: torch.Tensor | None,
+    tolerance: str,
+    path: str,
+) -> Finding | None:
     count = int(wrong.sum())
     if count == 0:
         return None
@@ -246,15 +303,18 @@ def _values_finding(want: torch.Tensor, got: torch.Tensor, wrong: torch.Tensor,
     masked = torch.where(wrong, error.real if error.is_complex() else error, -1.0)
     flat = int(masked.reshape(-1).argmax())
     index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), want.shape))
-    return Finding("values", {
-        "count": count,
-        "total": want.numel(),
-        "error": f"{float(masked.reshape(-1)[flat]):.3g}",
-        "index": list(index),
-        "actual": format_value(got.reshape(-1)[flat].item()),
-        "expected": format_value(want.reshape(-1)[flat].item()),
-        "tolerance": tolerance,
-    }, path)
+    return Finding(
+        "values",
+        {
+            "count": count,
+            "total": want.numel(),
+            "error": f"{float(masked.reshape(-1)[flat]):.3g}",
+            "index": list(index),
+            **format_pair(got.reshape(-1)[flat].item(), want.reshape(-1)[flat].item()),
+            "tolerance": tolerance,
+        },
+        path,
+    )
 
 
 def _first_index(mask: torch.Tensor) -> list[int]:
@@ -268,14 +328,17 @@ def _at(values: torch.Tensor, mask: torch.Tensor) -> Any:
 def same_state(before: Any, after: Any) -> bool:
     """True if an argument came back exactly as the reference left it (in-place writes show)."""
     if isinstance(before, torch.Tensor):
-        if not isinstance(after, torch.Tensor) or after.shape != before.shape \
-                or after.dtype != before.dtype:
+        if not isinstance(after, torch.Tensor) or after.shape != before.shape or after.dtype != before.dtype:
             return False
-        return bool(torch.equal(before.detach().nan_to_num(), after.detach().nan_to_num())) \
-            and before.isnan().equal(after.isnan())
+        return bool(
+            torch.equal(before.detach().nan_to_num(), after.detach().nan_to_num())
+        ) and before.isnan().equal(after.isnan())
     if isinstance(before, (list, tuple)):
-        return isinstance(after, (list, tuple)) and len(after) == len(before) and all(
-            same_state(b, a) for b, a in zip(before, after, strict=True))
+        return (
+            isinstance(after, (list, tuple))
+            and len(after) == len(before)
+            and all(same_state(b, a) for b, a in zip(before, after, strict=True))
+        )
     return True
 
 

@@ -88,11 +88,11 @@ NO_BANS = Bans()
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-case CPU seconds, per-submission wall seconds and memory for this exercise."""
+    """This exercise's own limits; None keeps the service's setting (GRADER_* variables)."""
 
-    case_cpu_seconds: float = 2.0
-    submission_wall_seconds: float = 10.0
-    memory_bytes: int = 1 << 30
+    case_cpu_seconds: float | None = None
+    submission_wall_seconds: float | None = None
+    memory_bytes: int | None = None
 
 
 @dataclass(frozen=True)

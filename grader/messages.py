@@ -124,6 +124,10 @@ TEMPLATES: dict[str, _T] = {
         "en": "timed out after {seconds} s of CPU time (an endless loop?)",
         "zh": "CPU 时间超过 {seconds} 秒，已超时（死循环？）",
     },
+    "timeout_busy": {
+        "en": "timed out after {seconds} s of computing (an endless loop, or far too slow?)",
+        "zh": "计算超过 {seconds} 秒，已超时（死循环，或者算法太慢？）",
+    },
     "timeout_wall": {
         "en": "timed out after {seconds} s (waiting or sleeping?)",
         "zh": "运行超过 {seconds} 秒，已超时（是否在等待或 sleep？）",
@@ -205,7 +209,10 @@ TEMPLATES: dict[str, _T] = {
 # Words used inside parameters.
 WORDS: dict[str, _T] = {
     "line": {"en": " (line {line})", "zh": "（第 {line} 行）"},
-    "cell_line": {"en": " (cell {cell}, line {line})", "zh": "（第 {cell} 个单元格，第 {line} 行）"},
+    "cell_line": {
+        "en": " (cell {cell}, line {line})",
+        "zh": "（第 {cell} 个单元格，第 {line} 行）",
+    },
     "parameters": {"en": "{count} parameter(s)", "zh": "{count} 个参数"},
 }
 

@@ -25,6 +25,6 @@ def mutant_functions(exercise: Exercise) -> tuple[tuple[Mutant, Callable[..., An
     """Each mutant of the exercise with its compiled function (compiled once per process)."""
     if exercise.slug not in _COMPILED:
         _COMPILED[exercise.slug] = tuple(
-            (m, load_function(m.source, exercise.function, f"mutant {m.name}"))
-            for m in exercise.mutants)
+            (m, load_function(m.source, exercise.function, f"mutant {m.name}")) for m in exercise.mutants
+        )
     return _COMPILED[exercise.slug]

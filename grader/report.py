@@ -9,6 +9,7 @@ from grader.exercise import Text, pick
 from grader.messages import Finding, render, where
 
 Status = Literal["passed", "failed", "invalid"]
+FlagKind = Literal["banned", "banned_runtime", "introspection", "tampered", "cell_error"]
 
 
 @dataclass
@@ -38,14 +39,18 @@ class CaseResult:
 class Flag:
     """Something the instructor should see: a banned API or introspection, and where."""
 
-    kind: Literal["banned", "banned_runtime", "introspection", "tampered", "cell_error"]
+    kind: FlagKind
     name: str
     location: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         """Plain data, with the location as text."""
-        return {"kind": self.kind, "name": self.name, **self.location,
-                "where": where(self.location, lang).strip(" ()（）")}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            **self.location,
+            "where": where(self.location, lang).strip(" ()（）"),
+        }
 
 
 @dataclass
@@ -74,9 +79,14 @@ class Report:
             "max_score": round(self.max_score, 4),
             "message": render(self.problem, lang) if self.problem else None,
             "tests": [
-                {"name": t.name, "visibility": t.visibility, "passed": t.passed,
-                 "points": round(t.points, 4), "max_points": round(t.max_points, 4),
-                 "message": t.message(lang)}
+                {
+                    "name": t.name,
+                    "visibility": t.visibility,
+                    "passed": t.passed,
+                    "points": round(t.points, 4),
+                    "max_points": round(t.max_points, 4),
+                    "message": t.message(lang),
+                }
                 for t in self.tests
             ],
             "flags": [flag.to_dict(lang) for flag in self.flags],

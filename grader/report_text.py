@@ -8,14 +8,32 @@ from grader.grading import Raised, call_trusted
 from grader.report import Report
 
 LABELS = {
-    "en": {"public": "public", "hidden": "hidden", "flags": "Flags", "output": "Output",
-           "hidden_output": "({n} bytes printed during hidden tests are not shown)",
-           "signature": "Signature", "examples": "Examples", "raises": "raises",
-           "truncated": "(output truncated)", "points": "points", "banned": "Not allowed"},
-    "zh": {"public": "公开", "hidden": "隐藏", "flags": "标记", "output": "输出",
-           "hidden_output": "（隐藏测试期间打印的 {n} 字节不予显示）",
-           "signature": "函数签名", "examples": "示例", "raises": "抛出",
-           "truncated": "（输出已截断）", "points": "分", "banned": "禁止使用"},
+    "en": {
+        "public": "public",
+        "hidden": "hidden",
+        "flags": "Flags",
+        "output": "Output",
+        "hidden_output": "({n} bytes printed during hidden tests are not shown)",
+        "signature": "Signature",
+        "examples": "Examples",
+        "raises": "raises",
+        "truncated": "(output truncated)",
+        "points": "points",
+        "banned": "Not allowed",
+    },
+    "zh": {
+        "public": "公开",
+        "hidden": "隐藏",
+        "flags": "标记",
+        "output": "输出",
+        "hidden_output": "（隐藏测试期间打印的 {n} 字节不予显示）",
+        "signature": "函数签名",
+        "examples": "示例",
+        "raises": "抛出",
+        "truncated": "（输出已截断）",
+        "points": "分",
+        "banned": "禁止使用",
+    },
 }
 
 
@@ -28,8 +46,10 @@ def report_text(report: Report, lang: str) -> str:
         lines.append(f"  {data['message']}")
     for test in data["tests"]:
         mark = "PASS" if test["passed"] else "FAIL"
-        lines.append(f"  {mark} [{words[test['visibility']]}] {test['name']} "
-                     f"({test['points']:g}/{test['max_points']:g})")
+        lines.append(
+            f"  {mark} [{words[test['visibility']]}] {test['name']} "
+            f"({test['points']:g}/{test['max_points']:g})"
+        )
         if not test["passed"]:
             lines.append(f"       {test['message']}")
     if data["flags"]:
@@ -48,9 +68,13 @@ def report_text(report: Report, lang: str) -> str:
 def statement_text(exercise: Exercise, lang: str) -> str:
     """An exercise as a student sees it: title, statement, signature, public examples, starter."""
     words = LABELS[lang]
-    lines = [f"{exercise.slug} — {pick(exercise.title, lang)}  ({exercise.points:g} {words['points']})",
-             "", pick(exercise.statement, lang), "",
-             f"{words['signature']}: def {exercise.signature}"]
+    lines = [
+        f"{exercise.slug} — {pick(exercise.title, lang)}  ({exercise.points:g} {words['points']})",
+        "",
+        pick(exercise.statement, lang),
+        "",
+        f"{words['signature']}: def {exercise.signature}",
+    ]
     if exercise.bans.names:
         shown = sorted(n for n in exercise.bans.names if not n.startswith("Tensor.__"))
         lines.append(f"{words['banned']}: {', '.join(shown)}")
@@ -58,8 +82,11 @@ def statement_text(exercise: Exercise, lang: str) -> str:
     for case in exercise.public_cases:
         outcome = call_trusted(exercise.reference, case.args)
         args = ", ".join(format_value(a) for a in case.args)
-        result = (f"{words['raises']} {outcome.type_name}" if isinstance(outcome, Raised)
-                  else format_value(outcome.value))
+        result = (
+            f"{words['raises']} {outcome.type_name}"
+            if isinstance(outcome, Raised)
+            else format_value(outcome.value)
+        )
         lines.append(f"  # {case.name}")
         lines.append(f"  {exercise.function}({args}) -> {result}")
     lines += ["", exercise.starter.rstrip()]

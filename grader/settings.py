@@ -32,8 +32,7 @@ def sandbox_config_from_env() -> SandboxConfig:
     return SandboxConfig(
         case_cpu_seconds=_number("GRADER_CASE_CPU_SECONDS", base.case_cpu_seconds),
         case_wall_seconds=_number("GRADER_CASE_WALL_SECONDS", base.case_wall_seconds),
-        submission_wall_seconds=_number("GRADER_SUBMISSION_WALL_SECONDS",
-                                        base.submission_wall_seconds),
+        submission_wall_seconds=_number("GRADER_SUBMISSION_WALL_SECONDS", base.submission_wall_seconds),
         memory_bytes=int(_number("GRADER_MEMORY_MIB", base.memory_bytes >> 20)) << 20,
         output_bytes=int(_number("GRADER_OUTPUT_KIB", base.output_bytes >> 10)) << 10,
         uid=int(_number("GRADER_SANDBOX_UID", base.uid)),
@@ -46,4 +45,5 @@ class Settings:
 
     sandbox: SandboxConfig = field(default_factory=sandbox_config_from_env)
     strict_sandbox: bool = field(
-        default_factory=lambda: os.environ.get("GRADER_SANDBOX_STRICT", "") in ("1", "true", "yes"))
+        default_factory=lambda: os.environ.get("GRADER_SANDBOX_STRICT", "") in ("1", "true", "yes")
+    )

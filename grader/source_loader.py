@@ -44,15 +44,17 @@ def load_file(path: Path) -> Source:
     if path.suffix not in (".py", ".ipynb"):
         raise SubmissionRejected(
             f"{path.name}: submit a .py file or a .ipynb notebook",
-            f"{path.name}：请提交 .py 文件或 .ipynb 笔记本")
+            f"{path.name}：请提交 .py 文件或 .ipynb 笔记本",
+        )
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
             raise _too_large(size)
         data = path.read_bytes()
     except OSError as exc:
-        raise SubmissionRejected(f"cannot read {path}: {exc.strerror}",
-                                 f"无法读取 {path}：{exc.strerror}") from None
+        raise SubmissionRejected(
+            f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}"
+        ) from None
     return load_bytes(data, notebook=path.suffix == ".ipynb")
 
 
@@ -63,13 +65,15 @@ def load_bytes(data: bytes, *, notebook: bool) -> Source:
     if b"\x00" in data:
         raise SubmissionRejected(
             "the file contains NUL bytes: it is not a text file (save it as plain UTF-8 text)",
-            "文件中含有 NUL 字节，不是文本文件（请保存为纯 UTF-8 文本）")
+            "文件中含有 NUL 字节，不是文本文件（请保存为纯 UTF-8 文本）",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SubmissionRejected(
             f"the file is not UTF-8 text (byte {exc.start}); save it with UTF-8 encoding",
-            f"文件不是 UTF-8 文本（第 {exc.start} 个字节）；请以 UTF-8 编码保存") from None
+            f"文件不是 UTF-8 文本（第 {exc.start} 个字节）；请以 UTF-8 编码保存",
+        ) from None
     if notebook:
         return Source(cells=notebook_cells(text), notebook=True)
     return Source(cells=[Cell("<submission>", text)], notebook=False)
@@ -92,8 +96,10 @@ def notebook_cells(text: str) -> list[Cell]:
         ) from None
     raw_cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(raw_cells, list):
-        raise SubmissionRejected("the notebook has no list of cells: is it really a .ipynb file?",
-                                 "笔记本中没有单元格列表：这真的是 .ipynb 文件吗？")
+        raise SubmissionRejected(
+            "the notebook has no list of cells: is it really a .ipynb file?",
+            "笔记本中没有单元格列表：这真的是 .ipynb 文件吗？",
+        )
     cells = []
     for number, cell in enumerate(raw_cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -118,4 +124,6 @@ def _too_large(size: int) -> SubmissionRejected:
     return SubmissionRejected(
         f"the submission is {size // 1024} KiB; the limit is {MAX_SOURCE_BYTES // 1024} KiB "
         "(remove data and outputs, submit only your code)",
-        f"提交大小为 {size // 1024} KiB，上限为 {MAX_SOURCE_BYTES // 1024} KiB（请删除数据和输出，只提交代码）")
+        f"提交大小为 {size // 1024} KiB，上限为 {MAX_SOURCE_BYTES // 1024} KiB"
+        "（请删除数据和输出，只提交代码）",
+    )

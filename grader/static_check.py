@@ -19,27 +19,98 @@ from dataclasses import dataclass, field
 from grader.exercise import Bans
 from worker.sandbox.outcome import Cell
 
-INTROSPECTION_MODULES = {"gc", "inspect", "ctypes", "importlib", "builtins", "sys", "os", "signal",
-                         "threading", "multiprocessing", "subprocess", "socket", "pickle", "marshal",
-                         "types", "_thread", "faulthandler", "mmap"}
-INTROSPECTION_ATTRS = {
-    "_C", "_python_dispatch", "_pop_torch_dispatch_mode", "_push_torch_dispatch_mode",
-    "_disable_current_modes", "_get_current_dispatch_mode", "_pop_torch_function_stack",
-    "_len_torch_dispatch_mode", "_len_torch_function_stack", "_get_function_stack_at",
-    "TorchDispatchMode", "TorchFunctionMode", "_execution_engine", "_getframe",
-    "f_back", "f_locals", "f_globals", "gi_frame", "tb_frame", "__subclasses__", "__globals__",
-    "__builtins__", "__code__", "__closure__", "get_referrers", "get_objects", "__import__",
-    "_current_frames", "setprofile", "settrace",
+INTROSPECTION_MODULES = {
+    "gc",
+    "inspect",
+    "ctypes",
+    "importlib",
+    "builtins",
+    "sys",
+    "os",
+    "signal",
+    "threading",
+    "multiprocessing",
+    "subprocess",
+    "socket",
+    "pickle",
+    "marshal",
+    "types",
+    "_thread",
+    "faulthandler",
+    "mmap",
 }
-DYNAMIC_CALLS = {"eval", "exec", "compile", "__import__", "globals", "vars", "open", "breakpoint",
-                 "__builtins__", "locals"}
+INTROSPECTION_ATTRS = {
+    "_C",
+    "_python_dispatch",
+    "_pop_torch_dispatch_mode",
+    "_push_torch_dispatch_mode",
+    "_disable_current_modes",
+    "_get_current_dispatch_mode",
+    "_pop_torch_function_stack",
+    "_len_torch_dispatch_mode",
+    "_len_torch_function_stack",
+    "_get_function_stack_at",
+    "TorchDispatchMode",
+    "TorchFunctionMode",
+    "_execution_engine",
+    "_getframe",
+    "f_back",
+    "f_locals",
+    "f_globals",
+    "gi_frame",
+    "tb_frame",
+    "__subclasses__",
+    "__globals__",
+    "__builtins__",
+    "__code__",
+    "__closure__",
+    "get_referrers",
+    "get_objects",
+    "__import__",
+    "_current_frames",
+    "setprofile",
+    "settrace",
+}
+DYNAMIC_CALLS = {
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "globals",
+    "vars",
+    "open",
+    "breakpoint",
+    "__builtins__",
+    "locals",
+}
 # What could switch off or fool the run-time ban checks: in an exercise with banned APIs, any of
 # these costs the score (a correct answer never needs them); elsewhere they are only flagged.
-EVASION_MODULES = {"gc", "inspect", "ctypes", "importlib", "builtins", "types", "_thread",
-                   "threading", "marshal", "pickle", "mmap", "faulthandler"}
+EVASION_MODULES = {
+    "gc",
+    "inspect",
+    "ctypes",
+    "importlib",
+    "builtins",
+    "types",
+    "_thread",
+    "threading",
+    "marshal",
+    "pickle",
+    "mmap",
+    "faulthandler",
+}
 EVASION_ATTRS = INTROSPECTION_ATTRS - {"__code__", "__closure__"}
-EVASION_BUILTINS = {"eval", "exec", "compile", "__import__", "globals", "vars", "locals",
-                    "__builtins__", "getattr(computed name)"}
+EVASION_BUILTINS = {
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "globals",
+    "vars",
+    "locals",
+    "__builtins__",
+    "getattr(computed name)",
+}
 
 
 @dataclass(frozen=True)
@@ -74,15 +145,18 @@ def analyze(cells: list[Cell], function: str, parameters: tuple[int, int], bans:
         try:
             trees.append((cell, ast.parse(cell.source, filename=cell.name)))
         except SyntaxError as exc:
-            report.syntax_error = {"file": cell.name, "line": exc.lineno or 0,
-                                   "message": exc.msg or "invalid syntax"}
+            report.syntax_error = {
+                "file": cell.name,
+                "line": exc.lineno or 0,
+                "message": exc.msg or "invalid syntax",
+            }
             return report
         except ValueError as exc:  # NUL bytes, already refused by the loader; kept as a guard
             report.syntax_error = {"file": cell.name, "line": 0, "message": str(exc)}
             return report
     report.function_problem = _check_function(trees, function, parameters)
     aliases: dict[str, str] = {}
-    for cell, tree in trees:
+    for _cell, tree in trees:
         _collect_aliases(tree, aliases)
     seen: set[tuple[str, int, str]] = set()
     for cell, tree in trees:
@@ -98,8 +172,9 @@ def analyze(cells: list[Cell], function: str, parameters: tuple[int, int], bans:
     return report
 
 
-def _check_function(trees: list[tuple[Cell, ast.Module]], function: str,
-                    parameters: tuple[int, int]) -> dict[str, object] | None:
+def _check_function(
+    trees: list[tuple[Cell, ast.Module]], function: str, parameters: tuple[int, int]
+) -> dict[str, object] | None:
     """None if the function is defined with a usable signature; else what is wrong."""
     definition: ast.FunctionDef | ast.Lambda | None = None
     assigned = False
@@ -110,7 +185,8 @@ def _check_function(trees: list[tuple[Cell, ast.Module]], function: str,
             elif isinstance(node, ast.AsyncFunctionDef) and node.name == function:
                 return {"key": "not_a_function", "found": "coroutine (async def)"}
             elif isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == function for t in node.targets):
+                isinstance(t, ast.Name) and t.id == function for t in node.targets
+            ):
                 definition = node.value if isinstance(node.value, ast.Lambda) else None
                 assigned = definition is None
             elif isinstance(node, ast.ClassDef) and node.name == function:
@@ -196,8 +272,11 @@ def _uses(tree: ast.Module, aliases: dict[str, str], cell: str) -> Iterator[Use]
             yield Use("@", cell, line)
         elif isinstance(node, ast.Call):
             yield from _constant_lookups(node, aliases, cell, line)
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
-                and isinstance(node.slice.value, str):
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
             target = _dotted(node.value)
             if target and target[-1] == "__dict__":
                 base = _resolve(target[:-1], aliases) if len(target) > 1 else ""

@@ -32,15 +32,21 @@ class Validation:
 
 def validate(exercise: Exercise, runner: Runner, seeds: list[int]) -> Validation:
     """Grade the solution and each mutant through ``runner`` on each seed."""
-    result = Validation(exercise.slug, cases=len(exercise.cases(seeds[0])), seeds=seeds,
-                        mutants=len(exercise.mutants))
+    result = Validation(
+        exercise.slug,
+        cases=len(exercise.cases(seeds[0])),
+        seeds=seeds,
+        mutants=len(exercise.mutants),
+    )
     result.problems += _check_metadata(exercise)
     caught = dict.fromkeys((m.name for m in exercise.mutants), True)
     for seed in seeds:
         report = grade(exercise, load_text(exercise.solution), runner, seed=seed)
         if report.status != "passed" or report.flags:
-            result.problems.append(f"seed {seed}: the solution scored {report.score:.2f}/"
-                                   f"{report.max_score:g}{_first_failure(report)}")
+            result.problems.append(
+                f"seed {seed}: the solution scored {report.score:.2f}/"
+                f"{report.max_score:g}{_first_failure(report)}"
+            )
         for mutant in exercise.mutants:
             report = grade(exercise, load_text(mutant.source), runner, seed=seed)
             if report.status == "passed":
@@ -74,8 +80,9 @@ def _check_metadata(exercise: Exercise) -> list[str]:
                 problems.append(f"the {what} has no {lang} text")
     if not exercise.public_cases:
         problems.append("no public examples")
-    starter = analyze(load_text(exercise.starter).cells, exercise.function, exercise.parameters(),
-                      exercise.bans)
+    starter = analyze(
+        load_text(exercise.starter).cells, exercise.function, exercise.parameters(), exercise.bans
+    )
     if starter.syntax_error or starter.function_problem:
         problems.append("the starter code does not define the function with its signature")
     return problems

@@ -24,7 +24,7 @@ DOT = Exercise(
     public_cases=[Case("small", (torch.tensor([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0])))],
     hidden_cases=lambda g: [
         Case("random", (torch.randn(5, generator=g), torch.randn(5, generator=g))),
-        Case("marked", (torch.full((4,), HIDDEN_MARK), torch.ones(4))),
+        Case("marked", (torch.full((4,), HIDDEN_MARK), torch.full((4,), 2.0))),
     ],
     solution="def dot(a, b):\n    return (a * b).sum()\n",
     mutants=[Mutant("sum only", "def dot(a, b):\n    return a.sum()\n", text("multiply", "相乘"))],

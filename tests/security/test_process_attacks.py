@@ -25,7 +25,11 @@ def test_attack_is_stopped(sandbox: Sandbox, attack: Attack) -> None:
     result = sandbox.run([Cell("<submission>", attack.source())], "f", [(x, 0), (x, 1)])
     attacked, benign = result.cases
     assert result.load.ok, result.load
-    assert attacked.status in attack.stopped_when, (attacked.status, attacked.detail, attacked.value)
+    assert attacked.status in attack.stopped_when, (
+        attacked.status,
+        attacked.detail,
+        attacked.value,
+    )
     if attacked.status == "returned":
         assert attacked.value == attack.returns
     # The next case still runs and is right, in this child or a fresh one.
@@ -94,10 +98,11 @@ def f(x):
 
 
 def test_zygote_survives_and_still_grades(sandbox: Sandbox) -> None:
-    source = "import os\ndef f(x):\n    for pid in range(2, 400):\n        try:\n" \
-             "            os.kill(pid, 9)\n        except OSError:\n            pass\n    return x\n"
+    source = (
+        "import os\ndef f(x):\n    for pid in range(2, 400):\n        try:\n"
+        "            os.kill(pid, 9)\n        except OSError:\n            pass\n    return x\n"
+    )
     sandbox.run([Cell("<submission>", source)], "f", [(torch.ones(1),)])
     assert sandbox.running
-    result = sandbox.run([Cell("<submission>", "def f(x):\n    return x + 1\n")], "f",
-                         [(torch.ones(1),)])
+    result = sandbox.run([Cell("<submission>", "def f(x):\n    return x + 1\n")], "f", [(torch.ones(1),)])
     assert torch.equal(result.cases[0].value, torch.full((1,), 2.0))

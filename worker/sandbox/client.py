@@ -9,6 +9,7 @@ cap; what is printed once the first hidden case has been sent is counted but nev
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -52,11 +53,15 @@ class SandboxConfig:
     result_bytes: int = 64 << 20
     uid: int = 61234
     start_timeout_seconds: float = 180.0
+    prefork: bool = True
 
     def child_limits(self) -> ChildLimits:
         """The rlimits of a child: the CPU limit is a backstop behind the per-case budget."""
-        return ChildLimits(cpu_seconds=int(self.submission_wall_seconds) + 1,
-                           memory_bytes=self.memory_bytes, uid=self.uid)
+        return ChildLimits(
+            cpu_seconds=int(self.submission_wall_seconds) + 1,
+            memory_bytes=self.memory_bytes,
+            uid=self.uid,
+        )
 
 
 class _Capture:
@@ -156,8 +161,7 @@ class _Child:
     def _pop_frame(self) -> tuple[dict[str, Any], bytes] | None:
         if len(self.buffer) < wire.PREFIX_SIZE:
             return None
-        header_len, payload_len = wire.parse_prefix(bytes(self.buffer[: wire.PREFIX_SIZE]),
-                                                    self.limits)
+        header_len, payload_len = wire.parse_prefix(bytes(self.buffer[: wire.PREFIX_SIZE]), self.limits)
         end = wire.PREFIX_SIZE + header_len + payload_len
         if len(self.buffer) < end:
             return None
@@ -168,10 +172,8 @@ class _Child:
 
     def kill(self) -> None:
         """SIGKILL the child's whole process group and drop our pipe ends."""
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
         self.drain_output()
         for fd in (self.job, self.result, self.output):
             if fd >= 0:
@@ -187,7 +189,8 @@ class Sandbox:
         self.mechanisms: dict[str, bool] = {}
         self.mechanism_details: dict[str, str] = {}
         self._process: subprocess.Popen[bytes] | None = None
-        self._control: socket.socket | None = None
+        self._control: zygote.Channel | None = None
+        self._spare_requested = False
 
     # ------------------------------------------------------------------ zygote lifecycle
 
@@ -196,16 +199,20 @@ class Sandbox:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-m", "worker.sandbox.zygote"],
-            stdin=theirs, stdout=subprocess.DEVNULL, env=_ZYGOTE_ENV, cwd="/", close_fds=True,
+            stdin=theirs.fileno(),
+            stdout=subprocess.DEVNULL,
+            env=_ZYGOTE_ENV,
+            cwd="/",
+            close_fds=True,
         )
         theirs.close()
         ours.settimeout(self.config.start_timeout_seconds)
-        self._control = ours
-        hello, _ = zygote.receive(ours)
+        self._control = zygote.Channel(ours)
+        hello, _ = self._control.receive()
         if not hello or not hello.get("ready"):
             self.close()
             raise SandboxError("the sandbox zygote did not start (see its error output above)")
-        ours.settimeout(30)
+        self._control.settimeout(30)
         self.mechanisms = hello["mechanisms"]
         self.mechanism_details = hello.get("detail", {})
 
@@ -221,12 +228,11 @@ class Sandbox:
             self.start()
 
     def close(self) -> None:
-        """Stop the zygote; its children die with it."""
+        """Stop the zygote; its children (a spare among them) die with it."""
+        self._spare_requested = False
         if self._control is not None:
-            try:
-                zygote.send(self._control, {"op": "quit"})
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                self._control.send({"op": "quit"})
             self._control.close()
             self._control = None
         if self._process is not None:
@@ -250,69 +256,149 @@ class Sandbox:
 
     # ------------------------------------------------------------------ running
 
-    def _spawn(self, capture: _Capture) -> _Child:
+    def _request_spare(self) -> None:
+        """Ask for the next child now, so its fork overlaps with work done between runs."""
+        if self.config.prefork and not self._spare_requested and self._control is not None:
+            try:
+                self._control.send({"op": "spawn", "limits": self.config.child_limits().to_dict()})
+                self._spare_requested = True
+            except OSError:
+                pass  # the zygote is gone: the next run restarts it
+
+    def _spawn(self, capture: _Capture, config: SandboxConfig) -> _Child:
+        """A new child with ``config``'s limits: the spare requested earlier if it has them."""
         assert self._control is not None
         try:
-            zygote.send(self._control, {"op": "spawn", "limits": self.config.child_limits().to_dict()})
-            reply, fds = zygote.receive(self._control, max_fds=3)
+            if self._spare_requested:
+                self._spare_requested = False
+                spare = self._receive_child(capture, config)
+                if config.child_limits() == self.config.child_limits():
+                    return spare
+                self._finish(spare, report=False)  # forked with other limits
+            self._control.send({"op": "spawn", "limits": config.child_limits().to_dict()})
+            return self._receive_child(capture, config)
         except OSError as exc:
             raise SandboxError(f"the sandbox zygote stopped answering: {exc}") from exc
+
+    def _receive_child(self, capture: _Capture, config: SandboxConfig) -> _Child:
+        assert self._control is not None
+        reply, fds = self._control.receive(max_fds=3)
         if not reply or len(fds) != 3:
             raise SandboxError("the sandbox zygote did not hand over a child")
-        limits = replace(wire.DEFAULT_LIMITS, max_payload=self.config.result_bytes)
+        limits = replace(wire.DEFAULT_LIMITS, max_payload=config.result_bytes)
         return _Child(int(reply["pid"]), fds, capture, limits)
 
-    def _finish(self, child: _Child) -> dict[str, Any]:
+    def _finish(self, child: _Child, *, report: bool) -> dict[str, Any]:
+        """Kill the child's group; with ``report``, wait for it and say how it ended (needed
+        only to explain a crash: a clean run does not wait for the exit)."""
         child.kill()
         assert self._control is not None
-        zygote.send(self._control, {"op": "reap", "pid": child.pid})
-        ended, _ = zygote.receive(self._control)
+        if not report:
+            self._control.send({"op": "forget", "pid": child.pid})
+            return {}
+        self._control.send({"op": "reap", "pid": child.pid})
+        ended, _ = self._control.receive()
         return ended or {}
 
-    def run(self, cells: list[Cell], function: str, cases: list[tuple[Any, ...]], *,
-            hidden_from: int | None = None, tolerant: bool = False) -> RunResult:
+    def run(
+        self,
+        cells: list[Cell],
+        function: str,
+        cases: list[tuple[Any, ...]],
+        *,
+        hidden_from: int | None = None,
+        tolerant: bool = False,
+        case_cpu_seconds: float | None = None,
+        submission_wall_seconds: float | None = None,
+        memory_bytes: int | None = None,
+    ) -> RunResult:
         """Run ``function`` from the submission on every case; cases from ``hidden_from`` on are
-        hidden (their output is not shown)."""
+        hidden (their output is not shown). Limits given here override the configured ones."""
         self.ensure_started()
+        config = replace(
+            self.config,
+            case_cpu_seconds=case_cpu_seconds or self.config.case_cpu_seconds,
+            submission_wall_seconds=submission_wall_seconds or self.config.submission_wall_seconds,
+            memory_bytes=memory_bytes or self.config.memory_bytes,
+        )
         hidden_from = len(cases) if hidden_from is None else hidden_from
-        capture = _Capture(self.config.output_bytes)
+        capture = _Capture(config.output_bytes)
         outcomes: list[CaseOutcome | None] = [None] * len(cases)
-        deadline = time.monotonic() + self.config.submission_wall_seconds
+        deadline = time.monotonic() + config.submission_wall_seconds
         load = LoadOutcome(ok=True)
         children = 0
         start = 0
         while start < len(cases) or children == 0:
             children += 1
-            child = self._spawn(capture)
+            child = self._spawn(capture, config)
+            clean = False
             try:
-                load, start = self._run_child(child, cells, function, cases, start, hidden_from,
-                                              tolerant, deadline, outcomes)
+                load, start = self._run_child(
+                    child,
+                    cells,
+                    function,
+                    cases,
+                    start,
+                    hidden_from,
+                    tolerant,
+                    deadline,
+                    outcomes,
+                    config,
+                )
+                clean = start >= len(cases) and load.ok
             finally:
-                ended = self._finish(child)
+                ended = self._finish(child, report=not clean)
             if ended.get("exit_code") == SETUP_FAILED:
                 raise SandboxError("a sandbox child could not confine itself")
             if start < len(cases) and outcomes[start] is not None:
-                _explain_end(outcomes[start], ended, self.config)  # type: ignore[arg-type]
+                _explain_end(outcomes[start], ended, config)  # type: ignore[arg-type]
                 start += 1
             if not load.ok or time.monotonic() >= deadline:
                 break
+        self._request_spare()
         reason = "not run: the submission's time limit was reached" if load.ok else "not run"
         final = [o or CaseOutcome(status="not_run", detail=reason) for o in outcomes]
-        return RunResult(load=load, cases=final, output=capture.shown.decode("utf-8", "replace"),
-                         output_truncated=capture.truncated, hidden_output_bytes=capture.hidden_bytes,
-                         children=children, mechanisms=dict(self.mechanisms))
+        return RunResult(
+            load=load,
+            cases=final,
+            output=capture.shown.decode("utf-8", "replace"),
+            output_truncated=capture.truncated,
+            hidden_output_bytes=capture.hidden_bytes,
+            children=children,
+            mechanisms=dict(self.mechanisms),
+            limits={
+                "case_cpu_seconds": config.case_cpu_seconds,
+                "memory_bytes": config.memory_bytes,
+                "submission_wall_seconds": config.submission_wall_seconds,
+                "case_wall_seconds": config.case_wall_seconds,
+            },
+        )
 
-    def _run_child(self, child: _Child, cells: list[Cell], function: str,
-                   cases: list[tuple[Any, ...]], start: int, hidden_from: int, tolerant: bool,
-                   deadline: float, outcomes: list[CaseOutcome | None]) -> tuple[LoadOutcome, int]:
+    def _run_child(
+        self,
+        child: _Child,
+        cells: list[Cell],
+        function: str,
+        cases: list[tuple[Any, ...]],
+        start: int,
+        hidden_from: int,
+        tolerant: bool,
+        deadline: float,
+        outcomes: list[CaseOutcome | None],
+        config: SandboxConfig,
+    ) -> tuple[LoadOutcome, int]:
         """Drive one child from case ``start`` on. Returns the load outcome and the index of the
         case it stopped at (len(cases) when all are done); a stopped case's outcome is set."""
-        load_header = {"op": "load", "function": function, "tolerant": tolerant,
-                       "cells": [{"name": c.name, "source": c.source} for c in cells]}
-        load_deadline = min(deadline, time.monotonic() + self.config.case_wall_seconds)
+        load_header = {
+            "op": "load",
+            "function": function,
+            "tolerant": tolerant,
+            "cells": [{"name": c.name, "source": c.source} for c in cells],
+        }
+        load_deadline = min(deadline, time.monotonic() + config.case_wall_seconds)
         if not child.send(load_header, None, load_deadline):
             return LoadOutcome(ok=False, detail="the sandbox child did not accept the code"), start
-        kind, frame = child.receive(load_deadline, self.config.case_cpu_seconds)
+        kind, frame = child.receive(load_deadline, config.case_cpu_seconds)
         if kind != "frame":
             return LoadOutcome(ok=False, detail=_LOAD_FAILURES.get(kind, "crashed")), start
         load = _load_outcome(frame[0])
@@ -324,8 +410,7 @@ class Sandbox:
                 child.capture.hidden_phase = True
             began, cpu_before = time.monotonic(), child.cpu_seconds()
             case_deadline = min(deadline, began + self.config.case_wall_seconds)
-            if not child.send({"op": "case", "case": index}, {"args": list(cases[index])},
-                              case_deadline):
+            if not child.send({"op": "case", "case": index}, {"args": list(cases[index])}, case_deadline):
                 outcomes[index] = CaseOutcome(status="crashed", detail="stopped reading its input")
                 return load, index
             kind, frame = child.receive(case_deadline, cpu_before + self.config.case_cpu_seconds)
@@ -343,6 +428,8 @@ class Sandbox:
         child.drain_output()
         return load, len(cases)
 
+
+BUSY_SHARE = 0.1  # a case that used at least this share of its wall time on CPU was computing
 
 _LOAD_FAILURES = {
     "eof": "crashed while loading",
@@ -384,22 +471,31 @@ def _case_outcome(frame: tuple[dict[str, Any], bytes], config: SandboxConfig) ->
         args_after=after if isinstance(after, list) else None,
         error=_plain_dict(header.get("error")),
         ops=[o for o in ops if isinstance(o, str)][:500] if isinstance(ops, list) else [],
-        functions=[f for f in functions if isinstance(f, str)][:500]
-        if isinstance(functions, list) else [],
+        functions=[f for f in functions if isinstance(f, str)][:500] if isinstance(functions, list) else [],
         tampered=header.get("tampered") is not False,
     )
 
 
-def _failure(kind: str, detail: Any, cpu: float, wall: float, deadline: float,
-             config: SandboxConfig) -> CaseOutcome:
+def _failure(
+    kind: str, detail: Any, cpu: float, wall: float, deadline: float, config: SandboxConfig
+) -> CaseOutcome:
     if kind == "cpu":
-        return CaseOutcome(status="timeout", detail=f"cpu:{config.case_cpu_seconds:g}",
-                           cpu_seconds=cpu, wall_seconds=wall)
+        return CaseOutcome(
+            status="timeout",
+            detail=f"cpu:{config.case_cpu_seconds:g}",
+            cpu_seconds=cpu,
+            wall_seconds=wall,
+        )
+    if kind == "wall" and cpu >= BUSY_SHARE * wall:
+        # Computing, not waiting: on a loaded machine the wall clock can run out before the
+        # CPU budget, and "sleeping?" would mislead the student.
+        return CaseOutcome(status="timeout", detail=f"busy:{wall:.0f}", cpu_seconds=cpu, wall_seconds=wall)
     if kind == "wall":
         limit = "submission" if time.monotonic() >= deadline else "case"
         seconds = config.submission_wall_seconds if limit == "submission" else config.case_wall_seconds
-        return CaseOutcome(status="timeout", detail=f"wall:{seconds:g}:{limit}", cpu_seconds=cpu,
-                           wall_seconds=wall)
+        return CaseOutcome(
+            status="timeout", detail=f"wall:{seconds:g}:{limit}", cpu_seconds=cpu, wall_seconds=wall
+        )
     if kind == "bad":
         return CaseOutcome(status="bad_reply", detail=str(detail))
     return CaseOutcome(status="crashed", detail="", cpu_seconds=cpu, wall_seconds=wall)

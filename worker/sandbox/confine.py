@@ -13,6 +13,7 @@ import errno
 import os
 import resource
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from worker.sandbox import linux
 
@@ -32,21 +33,82 @@ LAYERS = (
 
 # Denied outright: a correct answer never needs any of these.
 DENIED_SYSCALLS = (
-    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
-    "execve", "execveat", "fork", "vfork",
-    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
-    "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
-    "pidfd_open", "pidfd_send_signal", "pidfd_getfd",
-    "mount", "umount2", "pivot_root", "chroot", "unshare", "setns",
-    "setrlimit", "prlimit64", "setpriority",
-    "bpf", "perf_event_open", "userfaultfd", "io_uring_setup", "keyctl", "add_key",
-    "request_key", "init_module", "finit_module", "delete_module", "kexec_load",
-    "kexec_file_load", "reboot", "swapon", "swapoff", "acct", "quotactl",
-    "name_to_handle_at", "open_by_handle_at", "personality", "syslog",
-    "sethostname", "setdomainname", "settimeofday", "clock_settime", "adjtimex",
-    "fanotify_init", "move_pages", "migrate_pages", "mbind",
-    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setgroups",
-    "setfsuid", "setfsgid", "capset", "ioperm", "iopl", "modify_ldt", "lookup_dcookie",
+    "socket",
+    "socketpair",
+    "connect",
+    "bind",
+    "listen",
+    "accept",
+    "accept4",
+    "execve",
+    "execveat",
+    "fork",
+    "vfork",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "kill",
+    "tkill",
+    "tgkill",
+    "rt_sigqueueinfo",
+    "rt_tgsigqueueinfo",
+    "pidfd_open",
+    "pidfd_send_signal",
+    "pidfd_getfd",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "unshare",
+    "setns",
+    "setrlimit",
+    "prlimit64",
+    "setpriority",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "kexec_load",
+    "kexec_file_load",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "quotactl",
+    "name_to_handle_at",
+    "open_by_handle_at",
+    "personality",
+    "syslog",
+    "sethostname",
+    "setdomainname",
+    "settimeofday",
+    "clock_settime",
+    "adjtimex",
+    "fanotify_init",
+    "move_pages",
+    "migrate_pages",
+    "mbind",
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setgroups",
+    "setfsuid",
+    "setfsgid",
+    "capset",
+    "ioperm",
+    "iopl",
+    "modify_ldt",
+    "lookup_dcookie",
 )
 
 
@@ -78,9 +140,44 @@ class Mechanisms:
         return [name for name, on in self.active.items() if not on]
 
 
-def confine(limits: ChildLimits, mechanisms: Mechanisms, keep_fds: tuple[int, ...],
-            readable: list[str], statm_fd: int, seccomp_filter: object | None,
-            *, probe: bool = False) -> None:
+@dataclass
+class Prepared:
+    """What the zygote builds once, so that each child only has to switch it on: a compiled
+    seccomp filter and a Landlock ruleset with its rules (one syscall per child instead of a
+    rule per path)."""
+
+    seccomp_filter: Any | None = None
+    landlock: Any | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def fds(self) -> tuple[int, ...]:
+        """Descriptors a child must keep until it has confined itself."""
+        return (self.landlock._fd,) if self.landlock is not None else ()
+
+
+def prepare(readable: list[str]) -> Prepared:
+    """Build the seccomp filter and the Landlock ruleset (in the zygote, after the chroot)."""
+    prepared = Prepared()
+    try:
+        prepared.seccomp_filter = build_seccomp_filter()
+    except Exception as exc:
+        prepared.errors["seccomp"] = f"{type(exc).__name__}: {exc}"
+    try:
+        prepared.landlock = build_landlock_ruleset(readable)
+    except Exception as exc:
+        prepared.errors["landlock"] = f"{type(exc).__name__}: {exc}"
+    return prepared
+
+
+def confine(
+    limits: ChildLimits,
+    mechanisms: Mechanisms,
+    keep_fds: tuple[int, ...],
+    prepared: Prepared,
+    statm_fd: int,
+    *,
+    probe: bool = False,
+) -> None:
     """Apply every layer to the current, freshly forked process.
 
     Normally only the layers the probe found active are applied, and any failure raises. With
@@ -94,16 +191,29 @@ def confine(limits: ChildLimits, mechanisms: Mechanisms, keep_fds: tuple[int, ..
         os.setresgid(limits.uid, limits.uid, limits.uid)
         os.setresuid(limits.uid, limits.uid, limits.uid)
 
+    def landlock() -> None:
+        if prepared.landlock is None:
+            raise RuntimeError(prepared.errors.get("landlock", "no Landlock ruleset"))
+        prepared.landlock.apply()
+        os.close(prepared.landlock._fd)
+
+    def seccomp() -> None:
+        if prepared.seccomp_filter is None:
+            raise RuntimeError(prepared.errors.get("seccomp", "no seccomp filter"))
+        prepared.seccomp_filter.load()
+
     steps = (
-        ("closed_fds", lambda: _close_fds_except(keep_fds)),
-        ("network_namespace",
-         lambda: linux.unshare(linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS)),
+        ("closed_fds", lambda: _close_fds_except((*keep_fds, *prepared.fds()))),
+        (
+            "network_namespace",
+            lambda: linux.unshare(linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS),
+        ),
         ("private_tmp", lambda: _mount_private_tmp(limits)),
         ("rlimits", lambda: _set_rlimits(limits, inherited)),
         ("unprivileged_uid", uid),
         ("no_new_privs", lambda: linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)),
-        ("landlock", lambda: _apply_landlock(readable)),
-        ("seccomp", lambda: seccomp_filter.load()),  # type: ignore[union-attr]
+        ("landlock", landlock),
+        ("seccomp", seccomp),
     )
     for name, step in steps:
         if name == "seccomp":
@@ -115,8 +225,6 @@ def confine(limits: ChildLimits, mechanisms: Mechanisms, keep_fds: tuple[int, ..
                 step()
             continue
         try:
-            if name == "seccomp" and seccomp_filter is None:
-                raise RuntimeError("libseccomp could not build a filter")
             step()
             mechanisms.active[name] = True
         except Exception as exc:
@@ -127,8 +235,13 @@ def confine(limits: ChildLimits, mechanisms: Mechanisms, keep_fds: tuple[int, ..
 
 def _mount_private_tmp(limits: ChildLimits) -> None:
     linux.unshare(linux.CLONE_NEWNS)
-    linux.mount("scratch", "/tmp", "tmpfs", linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
-                f"size={limits.tmp_size_mib}m,mode=0700,uid={limits.uid},gid={limits.uid}")
+    linux.mount(
+        "scratch",
+        "/tmp",
+        "tmpfs",
+        linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
+        f"size={limits.tmp_size_mib}m,mode=0700,uid={limits.uid},gid={limits.uid}",
+    )
 
 
 def _close_fds_except(keep: tuple[int, ...]) -> None:
@@ -163,7 +276,12 @@ def _set_rlimits(limits: ChildLimits, inherited: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
 
 
-def _apply_landlock(readable: list[str]) -> None:
+def build_landlock_ruleset(readable: list[str]) -> Any:
+    """Read-only access to the runtime's files, read-write under /tmp, nothing else.
+
+    The /tmp rule is on the zygote's (empty) /tmp folder; each child's private tmpfs is
+    mounted on it, and Landlock's walk up the hierarchy crosses that mount point.
+    """
     from landlock import FSAccess, Ruleset
 
     ruleset = Ruleset()
@@ -177,8 +295,8 @@ def _apply_landlock(readable: list[str]) -> None:
     ruleset.allow("/dev/null", "/dev/full", rules=FSAccess.READ_FILE | FSAccess.WRITE_FILE)
     ruleset.allow("/dev/zero", "/dev/random", "/dev/urandom", rules=FSAccess.READ_FILE)
     ruleset.allow("/tmp", rules=FSAccess.all())
-    ruleset.apply()
-    os.close(ruleset._fd)  # the library keeps the ruleset's descriptor open; the child must not
+    os.set_inheritable(ruleset._fd, False)
+    return ruleset
 
 
 def build_seccomp_filter() -> object:
@@ -192,8 +310,11 @@ def build_seccomp_filter() -> object:
         except Exception:  # a syscall this architecture lacks
             continue
     # Threads (CLONE_THREAD) may be created; new processes may not.
-    flt.add_rule(seccomp.ERRNO(errno.EPERM), "clone",
-                 seccomp.Arg(0, seccomp.MASKED_EQ, linux.CLONE_THREAD, 0))
+    flt.add_rule(
+        seccomp.ERRNO(errno.EPERM),
+        "clone",
+        seccomp.Arg(0, seccomp.MASKED_EQ, linux.CLONE_THREAD, 0),
+    )
     # ENOSYS, not EPERM: glibc then falls back to clone(), which the rule above judges.
     flt.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
     return flt

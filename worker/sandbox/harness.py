@@ -9,6 +9,7 @@ beyond "these are the values the function returned".
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 import types
@@ -83,14 +84,14 @@ class FunctionRecorder(TorchFunctionMode):
 
 def function_name(func: Any) -> str:
     """A stable dotted name: ``Tensor.sum``, ``torch.matmul``, ``torch.autograd.grad``."""
-    qualname = getattr(func, "__qualname__", None) or getattr(func, "__name__", repr(func))
-    module = getattr(func, "__module__", None) or ""
+    qualname = str(getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func))
+    module = str(getattr(func, "__module__", None) or "")
     if qualname.startswith(("TensorBase.", "Tensor.")):
         return "Tensor." + qualname.split(".", 1)[1]
     if qualname.startswith("_VariableFunctionsClass."):
         return "torch." + qualname.split(".", 1)[1]
     if module.startswith("torch._C._") and not module.startswith("torch._C._VariableFunctions"):
-        module = "torch." + module[len("torch._C._"):]
+        module = "torch." + module[len("torch._C._") :]
     if module in ("", "torch._C._VariableFunctions", "torch.functional", "torch._C"):
         module = "torch"
     return f"{module}.{qualname}"
@@ -137,8 +138,13 @@ class Submission:
         function = self.module.__dict__.get(self.function_name)
         if not callable(function):
             found = type(function).__name__ if function is not None else None
-            return {"op": "loaded", "ok": False, "cell_errors": cell_errors,
-                    "missing": self.function_name, "found": found}
+            return {
+                "op": "loaded",
+                "ok": False,
+                "cell_errors": cell_errors,
+                "missing": self.function_name,
+                "found": found,
+            }
         return {"op": "loaded", "ok": True, "cell_errors": cell_errors}
 
     def call(self, args: tuple[Any, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -205,8 +211,6 @@ def serve(job: BinaryIO, results: BinaryIO) -> None:
 def _flushed(reply: dict[str, Any]) -> dict[str, Any]:
     """Flush the student's buffered output first, so it is counted before the reply."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(Exception):
             stream.flush()
-        except Exception:
-            pass
     return reply

@@ -57,7 +57,12 @@ def mount(source: str, target: str, fstype: str | None, flags: int, data: str | 
 def prctl(option: int, arg: int = 0) -> None:
     """prctl(2) with one argument."""
     _check(
-        _libc.prctl(ctypes.c_int(option), ctypes.c_ulong(arg), ctypes.c_ulong(0),
-                    ctypes.c_ulong(0), ctypes.c_ulong(0)),
+        _libc.prctl(
+            ctypes.c_int(option),
+            ctypes.c_ulong(arg),
+            ctypes.c_ulong(0),
+            ctypes.c_ulong(0),
+            ctypes.c_ulong(0),
+        ),
         f"prctl({option})",
     )

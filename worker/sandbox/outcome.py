@@ -63,3 +63,4 @@ class RunResult:
     hidden_output_bytes: int = 0
     children: int = 0
     mechanisms: dict[str, bool] = field(default_factory=dict)
+    limits: dict[str, float] = field(default_factory=dict)  # the limits this run enforced

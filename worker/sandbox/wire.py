@@ -103,7 +103,10 @@ class _Encoder:
         if kind is torch.Tensor:
             return self.tensor(value, depth)
         if isinstance(value, torch.Tensor):
-            return {"t": "other", "type": f"{kind.__module__}.{kind.__qualname__} (a Tensor subclass)"}
+            return {
+                "t": "other",
+                "type": f"{kind.__module__}.{kind.__qualname__} (a Tensor subclass)",
+            }
         return {"t": "other", "type": f"{kind.__module__}.{kind.__qualname__}"}
 
     def tensor(self, value: torch.Tensor, depth: int) -> dict[str, Any]:
@@ -249,7 +252,7 @@ class _Decoder:
         shape = _typed(node.get("shape"), list)
         if len(shape) > self.limits.max_dims:
             raise WireError("too many dimensions")
-        if not all(type(size) is int and 0 <= size for size in shape):
+        if not all(type(size) is int and size >= 0 for size in shape):
             raise WireError("malformed shape")
         offset, nbytes = _typed(node.get("offset"), int), _typed(node.get("nbytes"), int)
         itemsize = torch.empty((), dtype=dtype).element_size()

@@ -10,6 +10,8 @@ find it. Requests: ``spawn`` (limits) and ``reap`` (pid: wait and report how it 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import signal
@@ -27,7 +29,7 @@ def _warm_torch() -> None:
 
     import numpy  # noqa: F401
     import torch
-    import torch.nn.functional  # noqa: F401
+    import torch.nn.functional
 
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
@@ -60,31 +62,54 @@ def f(x):
 """
 
 
-def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
-    """One length-prefixed JSON message, with file descriptors attached if given."""
-    data = json.dumps(message).encode()
-    packet = _HEADER.pack(len(data)) + data
-    if fds:
-        socket.send_fds(sock, [packet], fds)
-    else:
-        sock.sendall(packet)
+class Channel:
+    """Length-prefixed JSON messages over a Unix socket, with descriptors attached (SCM_RIGHTS).
 
+    Buffered: one ``recv`` may bring several messages (a fire-and-forget ``forget`` followed by
+    a ``spawn``), and a message may arrive in pieces.
+    """
 
-def receive(sock: socket.socket, max_fds: int = 0) -> tuple[dict[str, Any] | None, list[int]]:
-    """One message (None at end of stream) and any descriptors that came with it."""
-    if max_fds:
-        data, fds, _flags, _addr = socket.recv_fds(sock, 1 << 16, max_fds)
-    else:
-        data, fds = sock.recv(1 << 16), []
-    if not data:
-        return None, fds
-    while len(data) < _HEADER.size or len(data) < _HEADER.size + _HEADER.unpack_from(data)[0]:
-        more = sock.recv(1 << 16)
-        if not more:
-            return None, fds
-        data += more
-    (length,) = _HEADER.unpack_from(data)
-    return json.loads(data[_HEADER.size : _HEADER.size + length]), fds
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+        self.fds: list[int] = []
+
+    def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
+        """Send one message, with descriptors if given."""
+        data = json.dumps(message).encode()
+        packet = _HEADER.pack(len(data)) + data
+        if fds:
+            socket.send_fds(self.sock, [packet], fds)
+        else:
+            self.sock.sendall(packet)
+
+    def receive(self, max_fds: int = 0) -> tuple[dict[str, Any] | None, list[int]]:
+        """The next message (None once the peer has gone) and the descriptors that came with it."""
+        while True:
+            if len(self.buffer) >= _HEADER.size:
+                (length,) = _HEADER.unpack_from(self.buffer)
+                end = _HEADER.size + length
+                if len(self.buffer) >= end:
+                    message = json.loads(bytes(self.buffer[_HEADER.size : end]))
+                    del self.buffer[:end]
+                    fds, self.fds = self.fds, []
+                    return message, fds
+            if max_fds:
+                data, fds, _flags, _addr = socket.recv_fds(self.sock, 1 << 16, max_fds)
+                self.fds += fds
+            else:
+                data = self.sock.recv(1 << 16)
+            if not data:
+                return None, []
+            self.buffer += data
+
+    def settimeout(self, seconds: float | None) -> None:
+        """Timeout of the underlying socket's blocking calls."""
+        self.sock.settimeout(seconds)
+
+    def close(self) -> None:
+        """Close the socket."""
+        self.sock.close()
 
 
 class Zygote:
@@ -95,15 +120,10 @@ class Zygote:
 
         self.harness = harness
 
-        self.control = control
+        self.control = Channel(control)
         self.confine = confine
         self.mechanisms = confine.Mechanisms()
         self.statm = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            self.seccomp_filter: object | None = confine.build_seccomp_filter()
-        except Exception as exc:
-            self.seccomp_filter = None
-            self.mechanisms.detail["seccomp"] = f"{type(exc).__name__}: {exc}"
         self.readable: list[str] = []
         try:
             self.readable = rootfs.build_root()
@@ -111,7 +131,9 @@ class Zygote:
         except Exception as exc:
             self.mechanisms.detail["mount_namespace"] = f"{type(exc).__name__}: {exc}"
             self.readable = rootfs.readable_paths()
+        self.prepared = confine.prepare(self.readable)
         self.children: set[int] = set()
+        self.unreaped: set[int] = set()
 
     def probe(self) -> None:
         """Fork one child that tries every layer and reports which ones took."""
@@ -121,8 +143,10 @@ class Zygote:
             os.close(read_end)
             try:
                 self._confine(self.confine.ChildLimits(), (write_end,), probe=True)
-                os.write(write_end, json.dumps({"active": self.mechanisms.active,
-                                                "detail": self.mechanisms.detail}).encode())
+                os.write(
+                    write_end,
+                    json.dumps({"active": self.mechanisms.active, "detail": self.mechanisms.detail}).encode(),
+                )
             finally:
                 os._exit(0)
         os.close(write_end)
@@ -136,8 +160,7 @@ class Zygote:
 
     def _confine(self, limits: Any, keep: tuple[int, ...], *, probe: bool = False) -> None:
         statm = os.dup(self.statm)
-        self.confine.confine(limits, self.mechanisms, (*keep, statm), self.readable, statm,
-                             self.seccomp_filter, probe=probe)
+        self.confine.confine(limits, self.mechanisms, (*keep, statm), self.prepared, statm, probe=probe)
 
     def spawn(self, limits: dict[str, int]) -> None:
         """Fork a confined child running the harness; hand its pipe ends to the client."""
@@ -150,7 +173,7 @@ class Zygote:
         for fd in (job_r, result_w, output_w):
             os.close(fd)
         self.children.add(pid)
-        send(self.control, {"pid": pid}, [job_w, result_r, output_r])
+        self.control.send({"pid": pid}, [job_w, result_r, output_r])
         for fd in (job_w, result_r, output_r):
             os.close(fd)
 
@@ -165,51 +188,79 @@ class Zygote:
             os.dup2(output_w, 2)
             self._confine(self.confine.ChildLimits(**limits), (0, 1, 2, job_r, result_w))
             code = 1
-            sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
-            sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
+            # Line-buffered text streams over the output pipe; they live until os._exit.
+            sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
+            sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")  # noqa: SIM115
             with open(job_r, "rb", buffering=0) as job, open(result_w, "wb", buffering=0) as out:
                 self.harness.serve(job, out)
             code = 0
         except BaseException:
             import traceback
+
             traceback.print_exc()
         os._exit(code)
+
+    def forget(self, pid: int) -> None:
+        """The client has killed a child and needs no report: reap it when it has exited."""
+        if pid in self.children:
+            self.children.discard(pid)
+            self.unreaped.add(pid)
+
+    def reap_finished(self) -> None:
+        """Collect forgotten children that have exited, without waiting."""
+        for pid in list(self.unreaped):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                self.unreaped.discard(pid)
 
     def reap(self, pid: int) -> None:
         """Wait for a child the client has finished with (and killed) and report its end."""
         if pid not in self.children:
-            send(self.control, {"error": f"not a child: {pid}"})
+            self.control.send({"error": f"not a child: {pid}"})
             return
         _, status, usage = os.wait4(pid, 0)
         self.children.discard(pid)
-        send(self.control, {
-            "pid": pid,
-            "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "max_rss_kib": usage.ru_maxrss,
-        })
+        self.control.send(
+            {
+                "pid": pid,
+                "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                "max_rss_kib": usage.ru_maxrss,
+            },
+        )
 
     def serve(self) -> None:
         """Answer requests until the client goes away; then kill every child left."""
-        send(self.control, {"ready": True, "pid": os.getpid(),
-                            "mechanisms": self.mechanisms.active,
-                            "detail": self.mechanisms.detail})
+        self.control.send(
+            {
+                "ready": True,
+                "pid": os.getpid(),
+                "mechanisms": self.mechanisms.active,
+                "detail": self.mechanisms.detail,
+            },
+        )
         try:
             while True:
-                request, _ = receive(self.control)
+                request, _ = self.control.receive()
+                self.reap_finished()
                 if request is None or request.get("op") == "quit":
                     break
+                if request.get("op") == "forget":
+                    self.forget(int(request["pid"]))
                 if request.get("op") == "spawn":
                     self.spawn(request.get("limits", {}))
                 elif request.get("op") == "reap":
                     self.reap(int(request["pid"]))
+        except (BrokenPipeError, ConnectionError):
+            pass  # the client went away (a spare was being handed over): shut down quietly
         finally:
             for pid in self.children:
-                try:
+                with contextlib.suppress(OSError):
                     os.killpg(pid, signal.SIGKILL)
-                except OSError:
-                    pass
 
 
 def main() -> None:
@@ -218,6 +269,10 @@ def main() -> None:
     _warm_torch()
     zygote = Zygote(control)
     zygote.probe()
+    # Everything alive now is shared with every child; frozen objects are left alone by the
+    # collector, so a collection in a child does not copy each page it touches.
+    gc.collect()
+    gc.freeze()
     zygote.serve()
 
 

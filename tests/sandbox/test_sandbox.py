@@ -1,0 +1,128 @@
+"""The sandbox's own behaviour: layers active, limits, recovery after faults, notebooks."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import torch
+
+from worker.sandbox.client import Sandbox
+from worker.sandbox.confine import LAYERS
+from worker.sandbox.outcome import Cell
+
+
+def _run(sandbox: Sandbox, source: str, cases: list[tuple], **kwargs: object):
+    return sandbox.run([Cell("<submission>", source)], "f", cases, **kwargs)
+
+
+def test_every_layer_is_active_on_this_machine(sandbox: Sandbox) -> None:
+    assert set(sandbox.mechanisms) == {"mount_namespace", *LAYERS}
+    assert sandbox.missing_mechanisms() == [], sandbox.mechanism_details
+
+
+def test_child_runs_as_unprivileged_uid_without_network(sandbox: Sandbox) -> None:
+    source = "import os, socket\ndef f(x):\n    return [os.getuid(), os.getgid(), os.getgroups()]\n"
+    result = _run(sandbox, source, [(torch.ones(1),)])
+    assert result.cases[0].value == [sandbox.config.uid, sandbox.config.uid, []]
+
+
+def test_a_crash_does_not_cost_the_other_cases(sandbox: Sandbox) -> None:
+    source = """
+import os, torch
+def f(x, k):
+    if k == 1:
+        os._exit(7)
+    if k == 2:
+        import ctypes
+        ctypes.string_at(0)
+    return x + k
+"""
+    x = torch.zeros(2)
+    result = _run(sandbox, source, [(x, 0), (x, 1), (x, 2), (x, 3)])
+    statuses = [c.status for c in result.cases]
+    assert statuses == ["returned", "crashed", "crashed", "returned"]
+    assert result.cases[1].detail == "exit:7"
+    assert result.cases[2].detail == "signal:SIGSEGV"
+    assert torch.equal(result.cases[3].value, x + 3)
+    assert result.children == 3
+
+
+def test_cpu_and_wall_timeouts_are_told_apart(sandbox: Sandbox) -> None:
+    source = (
+        "import time\ndef f(k):\n    if k == 0:\n        while True: pass\n"
+        "    if k == 1:\n        time.sleep(60)\n    return k\n"
+    )
+    result = _run(sandbox, source, [(0,), (1,), (2,)])
+    assert [c.status for c in result.cases] == ["timeout", "timeout", "returned"]
+    # A busy loop is "cpu" (or "busy" when a loaded machine ran out the wall clock first).
+    assert result.cases[0].detail.split(":")[0] in ("cpu", "busy")
+    assert result.cases[1].detail.startswith("wall:")
+    assert result.cases[1].cpu_seconds < 0.1 * result.cases[1].wall_seconds
+
+
+def test_submission_time_limit_stops_the_rest(sandbox: Sandbox) -> None:
+    source = "def f(k):\n    while True: pass\n"
+    result = _run(sandbox, source, [(k,) for k in range(20)])
+    statuses = [c.status for c in result.cases]
+    assert statuses[0] == "timeout" and statuses[-1] == "not_run"
+    assert "time limit" in result.cases[-1].detail
+
+
+def test_load_errors_are_reported_not_retried(sandbox: Sandbox) -> None:
+    result = _run(sandbox, "import numpy_that_does_not_exist\ndef f(x):\n    return x\n", [(1,), (2,)])
+    assert not result.load.ok
+    assert result.load.error["type"] == "ModuleNotFoundError" and result.load.error["line"] == 1
+    assert result.children == 1
+    missing = _run(sandbox, "def g(x):\n    return x\n", [(1,)])
+    assert missing.load.missing_function == "f"
+    not_callable = _run(sandbox, "f = 3\n", [(1,)])
+    assert not_callable.load.found_instead == "int"
+
+
+def test_top_level_endless_loop_is_a_load_timeout(sandbox: Sandbox) -> None:
+    result = _run(sandbox, "while True:\n    pass\ndef f(x):\n    return x\n", [(1,), (2,)])
+    assert not result.load.ok and "timed out" in result.load.detail
+    assert [c.status for c in result.cases] == ["not_run", "not_run"]
+
+
+def test_notebook_cells_that_fail_do_no_harm(sandbox: Sandbox) -> None:
+    cells = [
+        Cell("<cell 1>", "import matplotlib.pyplot as plt"),
+        Cell("<cell 2>", "def f(x):\n    return x * 3\n"),
+        Cell("<cell 3>", "plt.plot([1, 2])\nprint('plotted')"),
+        Cell("<cell 4>", "print(f(2))"),
+    ]
+    result = sandbox.run(cells, "f", [(1,)], tolerant=True)
+    assert result.load.ok and result.cases[0].value == 3
+    assert [e["file"] for e in result.load.cell_errors] == ["<cell 1>", "<cell 3>"]
+    assert result.output == "6\n"
+
+
+def test_exceptions_carry_type_bases_and_line(sandbox: Sandbox) -> None:
+    source = "class Mine(ValueError):\n    pass\n\ndef f(x):\n    raise Mine('no')\n"
+    error = _run(sandbox, source, [(1,)]).cases[0].error
+    assert error["type"] == "Mine" and "ValueError" in error["bases"]
+    assert (error["line"], error["message"]) == (5, "no")
+
+
+def test_ops_and_functions_are_recorded(sandbox: Sandbox) -> None:
+    source = "import torch\ndef f(x):\n    return (x @ x).sum() + torch.outer(x, x).sum()\n"
+    case = _run(sandbox, source, [(torch.ones(3),)]).cases[0]
+    assert "aten::dot" in case.ops
+    assert {"Tensor.matmul", "torch.outer"} <= set(case.functions)
+
+
+def test_inputs_come_back_as_the_function_left_them(sandbox: Sandbox) -> None:
+    source = "def f(x):\n    x.add_(1)\n    return 0\n"
+    case = _run(sandbox, source, [(torch.zeros(2),)]).cases[0]
+    assert torch.equal(case.args_after[0], torch.ones(2))
+
+
+def test_zygote_is_restarted_after_it_dies() -> None:
+    with Sandbox() as own:
+        assert own._process is not None
+        os.kill(own._process.pid, signal.SIGKILL)
+        own._process.wait()
+        result = own.run([Cell("<s>", "def f(x):\n    return x\n")], "f", [(5,)])
+        assert result.cases[0].value == 5
