@@ -90,7 +90,7 @@ def test_values_message_public_and_hidden() -> None:
     finding = compare(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 2.5, 3.0]), RULE)
     assert render(finding, "en") == (
         "1 of 3 values differ; largest error 0.5 at [1] (got 2.5, "
-        "expected 2; tolerance 1e-05 relative, 1e-05 absolute)"
+        "expected 2.0; tolerance 1e-05 relative, 1e-05 absolute)"
     )
     hidden = render(finding, "en", hidden=True)
     assert "2.5" not in hidden and "1 of 3 values differ" in hidden
