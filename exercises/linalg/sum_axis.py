@@ -2,7 +2,7 @@
 
 import torch
 
-from exercises._common import randn, rand_int
+from exercises._common import rand_int, randn
 from grader.exercise import Case, Exercise, Mutant, text
 
 
@@ -10,51 +10,59 @@ def reference(x: torch.Tensor, axis: int, keepdim: bool = False) -> torch.Tensor
     return x.sum(dim=axis, keepdim=keepdim)
 
 
-SOLUTION = '''
+SOLUTION = """
 import torch
 
 def sum_axis(x, axis, keepdim=False):
     return x.sum(dim=axis, keepdim=keepdim)
-'''
+"""
 
 MUTANTS = [
     Mutant(
         "ignores keepdim",
-        '''
+        """
 def sum_axis(x, axis, keepdim=False):
     return x.sum(dim=axis)
-''',
-        text("keepdim=True keeps the reduced axis with size 1: pass keepdim on to sum.",
-             "keepdim=True 时被求和的维度要保留为长度 1：请把 keepdim 传给 sum。"),
+""",
+        text(
+            "keepdim=True keeps the reduced axis with size 1: pass keepdim on to sum.",
+            "keepdim=True 时被求和的维度要保留为长度 1：请把 keepdim 传给 sum。",
+        ),
     ),
     Mutant(
         "always axis 0",
-        '''
+        """
 def sum_axis(x, axis, keepdim=False):
     return x.sum(dim=0, keepdim=keepdim)
-''',
-        text("Sum along the axis you are given, not always along axis 0.",
-             "请沿着参数 axis 指定的维度求和，而不是总沿第 0 维。"),
+""",
+        text(
+            "Sum along the axis you are given, not always along axis 0.",
+            "请沿着参数 axis 指定的维度求和，而不是总沿第 0 维。",
+        ),
     ),
     Mutant(
         "sums everything",
-        '''
+        """
 def sum_axis(x, axis, keepdim=False):
     return x.sum()
-''',
-        text("x.sum() with no axis adds up every element; give it dim=axis.",
-             "不带参数的 x.sum() 会把所有元素加起来；请传入 dim=axis。"),
+""",
+        text(
+            "x.sum() with no axis adds up every element; give it dim=axis.",
+            "不带参数的 x.sum() 会把所有元素加起来；请传入 dim=axis。",
+        ),
     ),
     Mutant(
         "negative axis counted from the front",
-        '''
+        """
 def sum_axis(x, axis, keepdim=False):
     if axis < 0:
         axis = -axis
     return x.sum(dim=axis % x.dim(), keepdim=keepdim)
-''',
-        text("A negative axis counts from the end: -1 is the last axis, i.e. x.dim() - 1.",
-             "负数的 axis 从后往前数：-1 表示最后一维，即 x.dim() - 1。"),
+""",
+        text(
+            "A negative axis counts from the end: -1 is the last axis, i.e. x.dim() - 1.",
+            "负数的 axis 从后往前数：-1 表示最后一维，即 x.dim() - 1。",
+        ),
     ),
 ]
 
@@ -111,13 +119,13 @@ Example: for `x = [[0, 1, 2], [3, 4, 5]]` (shape (2, 3)), `sum_axis(x, 0)` is `[
 `sum_axis(x, 1, True)` 为 `[[3], [12]]`（形状 (2, 1)）。""",
     ),
     signature="sum_axis(x: Tensor, axis: int, keepdim: bool = False) -> Tensor",
-    starter='''import torch
+    starter="""import torch
 
 
 def sum_axis(x: torch.Tensor, axis: int, keepdim: bool = False) -> torch.Tensor:
     # your code here
     ...
-''',
+""",
     reference=reference,
     public_cases=PUBLIC,
     hidden_cases=hidden,
