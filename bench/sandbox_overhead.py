@@ -49,8 +49,10 @@ def _timed(action, runs: int) -> list[float]:
 def _line(name: str, samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-    return (f"{name:<44} median {statistics.median(samples) * 1000:9.2f} ms   "
-            f"p95 {p95 * 1000:9.2f} ms   (n={len(samples)})")
+    return (
+        f"{name:<44} median {statistics.median(samples) * 1000:9.2f} ms   "
+        f"p95 {p95 * 1000:9.2f} ms   (n={len(samples)})"
+    )
 
 
 def main() -> None:
@@ -70,8 +72,10 @@ def main() -> None:
         warm = _timed(lambda: sandbox.run(cells, "f", [(x,)]), args.runs)
         full = _timed(lambda: grade(exercise, solution, sandbox, seed=7), max(args.runs // 4, 10))
     in_process = _timed(lambda: exec(SOURCE, {}) or None, 1000)
-    fresh = _timed(lambda: subprocess.run([sys.executable, "-c", FRESH], check=True,
-                                          capture_output=True), args.fresh_runs)
+    fresh = _timed(
+        lambda: subprocess.run([sys.executable, "-c", FRESH], check=True, capture_output=True),
+        args.fresh_runs,
+    )
 
     print(f"layers active: {'all' if not missing else 'MISSING ' + ', '.join(missing)}")
     print(_line("warm zygote: one-case submission", warm))
@@ -81,8 +85,10 @@ def main() -> None:
     ratio = statistics.median(fresh) / statistics.median(warm)
     print(f"ratio fresh / warm (median): {ratio:.0f}x")
     overhead_ms = statistics.median(warm) * 1000
-    print(f"targets: sandbox overhead <= 15 ms: {'met' if overhead_ms <= 15 else 'NOT met'} "
-          f"({overhead_ms:.1f} ms); >= 100x: {'met' if ratio >= 100 else 'NOT met'} ({ratio:.0f}x)")
+    print(
+        f"targets: sandbox overhead <= 15 ms: {'met' if overhead_ms <= 15 else 'NOT met'} "
+        f"({overhead_ms:.1f} ms); >= 100x: {'met' if ratio >= 100 else 'NOT met'} ({ratio:.0f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -187,9 +187,13 @@ def _compare_tensor(expected: torch.Tensor, actual: Any, rule: Comparison, path:
             path,
         )
     if rule.check_dtype and actual.dtype != expected.dtype:
-        integer = expected.dtype.is_floating_point and not actual.dtype.is_floating_point
+        key = "dtype"
+        if expected.dtype.is_floating_point and actual.dtype == torch.bool:
+            key = "dtype_bool"
+        elif expected.dtype.is_floating_point and not actual.dtype.is_floating_point:
+            key = "dtype_integer"
         return Finding(
-            "dtype_integer" if integer else "dtype",
+            key,
             {"actual": _dtype_name(actual.dtype), "expected": _dtype_name(expected.dtype)},
             path,
         )

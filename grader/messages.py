@@ -6,6 +6,7 @@ are used for hidden cases and leaves out anything that would reveal the case's v
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,10 @@ TEMPLATES: dict[str, _T] = {
         "en": "dtype {actual} but expected {expected}: integer arithmetic (// or an int tensor) "
         "where floating point is needed?",
         "zh": "数据类型为 {actual}，但应为 {expected}：是不是用了整数运算（// 或整数张量）？",
+    },
+    "dtype_bool": {
+        "en": "dtype bool but expected {expected}: turn the mask into numbers, e.g. mask.to(x.dtype)",
+        "zh": "数据类型为 bool，但应为 {expected}：请把布尔掩码转换成数值，例如 mask.to(x.dtype)",
     },
     "requires_grad": {
         "en": "the result still requires grad: return a detached tensor (.detach())",
@@ -230,8 +235,11 @@ def render(finding: Finding, lang: str, *, hidden: bool = False) -> str:
     except (KeyError, IndexError):
         sentence = text
     if finding.path:
-        prefix = f"{finding.path}: " if lang == "en" else f"{finding.path}："
-        sentence = prefix + sentence
+        if lang == "zh":
+            path = re.sub(r"item (\d+)", r"第 \1 项", finding.path).replace(", ", "，")
+            sentence = f"{path}：{sentence}"
+        else:
+            sentence = f"{finding.path}: {sentence}"
     return sentence
 
 

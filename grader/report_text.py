@@ -41,14 +41,14 @@ def report_text(report: Report, lang: str) -> str:
     """A graded report as the terminal shows it."""
     data = report.to_dict(lang)
     words = LABELS[lang]
-    lines = [f"{data['exercise']}: {data['score']:g} / {data['max_score']:g}  ({data['status']})"]
+    lines = [f"{data['exercise']}: {data['score']:.3g} / {data['max_score']:g}  ({data['status']})"]
     if data["message"]:
         lines.append(f"  {data['message']}")
     for test in data["tests"]:
         mark = "PASS" if test["passed"] else "FAIL"
         lines.append(
             f"  {mark} [{words[test['visibility']]}] {test['name']} "
-            f"({test['points']:g}/{test['max_points']:g})"
+            f"({test['points']:.2g}/{test['max_points']:.2g})"
         )
         if not test["passed"]:
             lines.append(f"       {test['message']}")

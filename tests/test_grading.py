@@ -29,10 +29,17 @@ def test_a_known_mistake_gets_its_hint(sandbox: Sandbox) -> None:
 def test_a_banned_call_scores_zero_without_a_misleading_hint(sandbox: Sandbox) -> None:
     report = _grade(sandbox, "import torch\n\ndef dot(a, b):\n    return torch.dot(a, b)\n")
     assert report["score"] == 0
-    assert all(t["message"] == "used banned torch.dot (line 4); build it from simpler operations"
-               for t in report["tests"])
-    assert {"kind": "banned", "name": "torch.dot", "file": "<submission>", "line": 4,
-            "where": "line 4"} in report["flags"]
+    assert all(
+        t["message"] == "used banned torch.dot (line 4); build it from simpler operations"
+        for t in report["tests"]
+    )
+    assert {
+        "kind": "banned",
+        "name": "torch.dot",
+        "file": "<submission>",
+        "line": 4,
+        "where": "line 4",
+    } in report["flags"]
 
 
 def test_partial_credit_per_case(sandbox: Sandbox) -> None:

@@ -167,3 +167,20 @@ def test_grad_changes_are_seen() -> None:
     assert not same_grad(x, y, RULE)
     x.grad = torch.ones(2)
     assert same_grad(x, y, RULE)
+
+
+def test_a_bool_mask_where_numbers_are_expected() -> None:
+    finding = compare(torch.zeros(2), torch.tensor([True, False]), RULE)
+    assert finding.key == "dtype_bool"
+    assert "mask.to(x.dtype)" in render(finding, "en")
+
+
+def test_chinese_messages_localize_the_item_path_and_type_names() -> None:
+    finding = compare((torch.zeros(2), 1.5), (torch.zeros(2), None), RULE)
+    assert render(finding, "zh") == "第 1 项：返回了 None，但应返回 浮点数（float）"
+    assert render(finding, "en") == "item 1: returned None but expected a float"
+
+
+def test_close_values_are_shown_with_enough_digits() -> None:
+    finding = compare(9.80114012, 9.801139831, Comparison(rtol=1e-9, atol=0))
+    assert render(finding, "en") == "returned 9.80113983 but expected 9.80114012"
