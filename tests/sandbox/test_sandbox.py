@@ -27,6 +27,16 @@ def test_child_runs_as_unprivileged_uid_without_network(sandbox: Sandbox) -> Non
     assert result.cases[0].value == [sandbox.config.uid, sandbox.config.uid, []]
 
 
+def test_lazy_imports_work_in_the_child(sandbox: Sandbox) -> None:
+    # Modules the zygote did not import are read from the interpreter's folders on demand,
+    # wherever the virtualenv lives (under /tmp in a CI clone, say).
+    source = (
+        "def f(x):\n    import fractions, torch._subclasses.schema_check_mode\n"
+        "    return str(x) + str(fractions.Fraction(1, 3))\n"
+    )
+    assert _run(sandbox, source, [(torch.ones(2),)]).cases[0].value == "tensor([1., 1.])1/3"
+
+
 def test_a_crash_does_not_cost_the_other_cases(sandbox: Sandbox) -> None:
     source = """
 import os, torch

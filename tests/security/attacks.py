@@ -24,6 +24,7 @@ class Attack:
     body: str  # the attack, indented under `if k == 0:`
     stopped_when: tuple[str, ...]  # acceptable statuses of the attacking case
     returns: object = None  # if the case may return, the value it must not differ from
+    raises: tuple[str, ...] = ()  # if it raises: words one of which its message must contain
 
     def source(self) -> str:
         """The whole submission."""
@@ -68,8 +69,10 @@ ATTACKS = [
     Attack(
         "fill the disk",
         "resources",
-        "with open('/tmp/big', 'wb') as out:\n    while True:\n        out.write(b'0' * (1 << 20))",
+        "import tempfile\nwith open(tempfile.gettempdir() + '/big', 'wb') as out:\n"
+        "    while True:\n        out.write(b'0' * (1 << 20))",
         ("raised", "crashed"),
+        raises=("File too large", "No space left"),
     ),
     Attack("deep recursion", "resources", "def r(n):\n    return r(n + 1)\nreturn r(0)", RAISED),
     Attack(
@@ -163,7 +166,7 @@ ATTACKS = [
     Attack(
         "create a device node",
         "files",
-        "os.mknod('/tmp/null', 0o20666, os.makedev(1, 3))\nreturn x",
+        "import tempfile\nos.mknod(tempfile.gettempdir() + '/null', 0o20666, os.makedev(1, 3))\nreturn x",
         RAISED,
     ),
     # --- signals ---------------------------------------------------------------------------

@@ -32,6 +32,8 @@ def test_attack_is_stopped(sandbox: Sandbox, attack: Attack) -> None:
     )
     if attacked.status == "returned":
         assert attacked.value == attack.returns
+    if attacked.status == "raised" and attack.raises:
+        assert any(word in attacked.error["message"] for word in attack.raises), attacked.error
     # The next case still runs and is right, in this child or a fresh one.
     assert benign.status == "returned", (benign.status, benign.detail)
     assert torch.equal(benign.value, x * 2)
@@ -76,9 +78,13 @@ def f(x):
 
 
 def test_scratch_space_does_not_persist(sandbox: Sandbox) -> None:
-    write = "def f(x):\n    open('/tmp/note', 'w').write('left behind')\n    return x\n"
-    read = "def f(x):\n    return open('/tmp/note').read()\n"
-    sandbox.run([Cell("<submission>", write)], "f", [(torch.ones(1),)])
+    write = (
+        "import tempfile\ndef f(x):\n    path = tempfile.gettempdir() + '/note'\n"
+        "    open(path, 'w').write('left behind')\n    return open(path).read()\n"
+    )
+    read = "import tempfile\ndef f(x):\n    return open(tempfile.gettempdir() + '/note').read()\n"
+    written = sandbox.run([Cell("<submission>", write)], "f", [(torch.ones(1),)])
+    assert written.cases[0].value == "left behind"  # the scratch folder is writable
     result = sandbox.run([Cell("<submission>", read)], "f", [(torch.ones(1),)])
     assert result.cases[0].status == "raised"
     assert result.cases[0].error["type"] == "FileNotFoundError"

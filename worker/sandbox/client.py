@@ -23,13 +23,14 @@ from typing import Any
 from worker.sandbox import wire, zygote
 from worker.sandbox.confine import SETUP_FAILED, ChildLimits
 from worker.sandbox.outcome import CaseOutcome, Cell, LoadOutcome, RunResult
+from worker.sandbox.rootfs import SCRATCH
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _ZYGOTE_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
-    "HOME": "/tmp",
-    "TMPDIR": "/tmp",
+    "HOME": SCRATCH,
+    "TMPDIR": SCRATCH,
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",

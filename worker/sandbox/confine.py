@@ -1,6 +1,6 @@
 """The per-child layers of the sandbox, applied right after fork, before any job data arrives.
 
-Order matters: new namespaces and the private /tmp need root; then resource limits; then the
+Order matters: new namespaces and the private scratch folder need root; then resource limits; then the
 uid drop (which clears every capability); then no-new-privs, Landlock and, last, seccomp, whose
 filter would otherwise forbid the earlier steps. Each layer that this machine lacks is recorded
 by the zygote's probe and reported; a layer the probe found working must work in every child,
@@ -12,10 +12,12 @@ from __future__ import annotations
 import errno
 import os
 import resource
+import tempfile
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from worker.sandbox import linux
+from worker.sandbox.rootfs import SCRATCH
 
 SETUP_FAILED = 121
 
@@ -142,28 +144,26 @@ class Mechanisms:
 
 @dataclass
 class Prepared:
-    """What the zygote builds once, so that each child only has to switch it on: a compiled
-    seccomp filter and a Landlock ruleset with its rules (one syscall per child instead of a
-    rule per path)."""
+    """What the zygote does once so that each child's confinement is cheap: the seccomp filter
+    compiled, and Landlock's module loaded and its ABI probed (a child then builds its ruleset,
+    which must name its own scratch mount, in about 0.1 ms)."""
 
+    readable: list[str] = field(default_factory=list)
     seccomp_filter: Any | None = None
-    landlock: Any | None = None
+    landlock_ready: bool = False
     errors: dict[str, str] = field(default_factory=dict)
-
-    def fds(self) -> tuple[int, ...]:
-        """Descriptors a child must keep until it has confined itself."""
-        return (self.landlock._fd,) if self.landlock is not None else ()
 
 
 def prepare(readable: list[str]) -> Prepared:
-    """Build the seccomp filter and the Landlock ruleset (in the zygote, after the chroot)."""
-    prepared = Prepared()
+    """Compile the seccomp filter and warm Landlock (in the zygote, after the chroot)."""
+    prepared = Prepared(readable=readable)
     try:
         prepared.seccomp_filter = build_seccomp_filter()
     except Exception as exc:
         prepared.errors["seccomp"] = f"{type(exc).__name__}: {exc}"
     try:
-        prepared.landlock = build_landlock_ruleset(readable)
+        os.close(build_landlock_ruleset(readable)._fd)
+        prepared.landlock_ready = True
     except Exception as exc:
         prepared.errors["landlock"] = f"{type(exc).__name__}: {exc}"
     return prepared
@@ -192,10 +192,13 @@ def confine(
         os.setresuid(limits.uid, limits.uid, limits.uid)
 
     def landlock() -> None:
-        if prepared.landlock is None:
-            raise RuntimeError(prepared.errors.get("landlock", "no Landlock ruleset"))
-        prepared.landlock.apply()
-        os.close(prepared.landlock._fd)
+        if not prepared.landlock_ready:
+            raise RuntimeError(prepared.errors.get("landlock", "Landlock is not available"))
+        # Built here, after the scratch tmpfs is mounted: a rule on the folder underneath
+        # would not cover the new mount.
+        ruleset = build_landlock_ruleset(prepared.readable)
+        ruleset.apply()
+        os.close(ruleset._fd)
 
     def seccomp() -> None:
         if prepared.seccomp_filter is None:
@@ -203,7 +206,7 @@ def confine(
         prepared.seccomp_filter.load()
 
     steps = (
-        ("closed_fds", lambda: _close_fds_except((*keep_fds, *prepared.fds()))),
+        ("closed_fds", lambda: _close_fds_except(keep_fds)),
         (
             "network_namespace",
             lambda: linux.unshare(linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS),
@@ -229,15 +232,16 @@ def confine(
             mechanisms.active[name] = True
         except Exception as exc:
             mechanisms.detail[name] = f"{type(exc).__name__}: {exc}"
-    if os.path.isdir("/tmp"):
-        os.chdir("/tmp")
+    if os.path.isdir(SCRATCH):
+        os.chdir(SCRATCH)
+        tempfile.tempdir = SCRATCH  # the zygote may have cached another folder before its chroot
 
 
 def _mount_private_tmp(limits: ChildLimits) -> None:
     linux.unshare(linux.CLONE_NEWNS)
     linux.mount(
         "scratch",
-        "/tmp",
+        SCRATCH,
         "tmpfs",
         linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
         f"size={limits.tmp_size_mib}m,mode=0700,uid={limits.uid},gid={limits.uid}",
@@ -277,11 +281,7 @@ def _set_rlimits(limits: ChildLimits, inherited: int) -> None:
 
 
 def build_landlock_ruleset(readable: list[str]) -> Any:
-    """Read-only access to the runtime's files, read-write under /tmp, nothing else.
-
-    The /tmp rule is on the zygote's (empty) /tmp folder; each child's private tmpfs is
-    mounted on it, and Landlock's walk up the hierarchy crosses that mount point.
-    """
+    """Read-only access to the runtime's files, read-write in the scratch folder, nothing else."""
     from landlock import FSAccess, Ruleset
 
     ruleset = Ruleset()
@@ -294,8 +294,7 @@ def build_landlock_ruleset(readable: list[str]) -> Any:
             ruleset.allow(path, rules=read_file)
     ruleset.allow("/dev/null", "/dev/full", rules=FSAccess.READ_FILE | FSAccess.WRITE_FILE)
     ruleset.allow("/dev/zero", "/dev/random", "/dev/urandom", rules=FSAccess.READ_FILE)
-    ruleset.allow("/tmp", rules=FSAccess.all())
-    os.set_inheritable(ruleset._fd, False)
+    ruleset.allow(SCRATCH, rules=FSAccess.all())
     return ruleset
 
 

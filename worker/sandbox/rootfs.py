@@ -3,7 +3,8 @@
 Built once, in the zygote's own mount namespace, so every child inherits it for free:
 a tmpfs root with read-only binds of the system libraries, the Python installation and its
 site-packages at their usual paths (so imports work unchanged), a few device nodes and an empty
-``/tmp`` on which each child mounts its private scratch space. No ``/proc``, no home folders,
+``/scratch`` on which each child mounts its private scratch space (not ``/tmp``: a virtualenv may
+live under ``/tmp``, and covering it would break lazy imports). No ``/proc``, no home folders,
 no project checkout, no database file; the grader's own packages are hidden even when installed
 into site-packages, so a submission cannot read the exercises, their references or solutions.
 Binding at the same paths also fixes the mode-0700 ``/root`` that holds pyenv's interpreter:
@@ -35,6 +36,7 @@ ETC_FILES = (
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 HIDDEN_PACKAGES = ("grader", "exercises", "tests", "bench")
 STAGING_DIR = "/run/tensor-grader-root"
+SCRATCH = "/scratch"  # each child's private, size-limited tmpfs; TMPDIR and HOME point here
 
 
 def python_paths() -> list[str]:
@@ -65,8 +67,8 @@ def build_root(tmp_size_mib: int = 64) -> list[str]:
         _bind(path, root + path, readonly=False)
     for path in hidden:
         linux.mount("hidden", root + path, "tmpfs", linux.MS_RDONLY | linux.MS_NOSUID, "size=4k")
-    os.makedirs(root + "/tmp", mode=0o1777, exist_ok=True)
-    os.chmod(root + "/tmp", 0o1777)
+    os.makedirs(root + SCRATCH, mode=0o1777, exist_ok=True)
+    os.chmod(root + SCRATCH, 0o1777)
     os.chroot(root)
     os.chdir("/")
     return readable
