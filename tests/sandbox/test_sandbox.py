@@ -136,3 +136,17 @@ def test_zygote_is_restarted_after_it_dies() -> None:
         own._process.wait()
         result = own.run([Cell("<s>", "def f(x):\n    return x\n")], "f", [(5,)])
         assert result.cases[0].value == 5
+
+
+def test_per_run_limits_between_runs_with_spares(sandbox: Sandbox) -> None:
+    # An exercise's own limits need a child forked with them, while spares with the
+    # configured limits are on order: the replies must not be mixed up.
+    hog = "import torch\ndef f(n):\n    return int(torch.ones(n, 1 << 20, dtype=torch.uint8)[-1, -1])\n"
+    small = 200 << 20
+    tight = _run(sandbox, hog, [(100,), (400,)], memory_bytes=small)  # 100 MiB, then 400 MiB
+    assert [c.status for c in tight.cases] == ["returned", "raised"]
+    assert tight.limits["memory_bytes"] == small
+    loop = _run(sandbox, "def f(x):\n    while True: pass\n", [(1,)], case_cpu_seconds=0.3)
+    assert loop.cases[0].detail in ("cpu:0.3", "busy:0", "busy:1")
+    roomy = _run(sandbox, hog, [(400,)])
+    assert roomy.cases[0].status == "returned" and roomy.limits["memory_bytes"] == 1 << 30

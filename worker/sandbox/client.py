@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,7 +55,7 @@ class SandboxConfig:
     result_bytes: int = 64 << 20
     uid: int = 61234
     start_timeout_seconds: float = 180.0
-    prefork: bool = True
+    prefork: int = 2  # spare children kept on order
 
     def child_limits(self) -> ChildLimits:
         """The rlimits of a child: the CPU limit is a backstop behind the per-case budget."""
@@ -87,14 +88,18 @@ class _Capture:
 class _Child:
     """One confined child process, reached through the pipe ends the zygote handed over."""
 
-    def __init__(self, pid: int, fds: list[int], capture: _Capture, limits: wire.Limits) -> None:
+    def __init__(self, pid: int, fds: list[int]) -> None:
         self.pid = pid
         self.job, self.result, self.output = fds
         os.set_blocking(self.job, False)
-        self.capture = capture
-        self.limits = limits
+        self.capture = _Capture(0)
+        self.limits = wire.DEFAULT_LIMITS
         self.buffer = bytearray()
         self.eof = False
+
+    def prepare(self, capture: _Capture, limits: wire.Limits) -> None:
+        """Give a (spare) child the run it will serve: its output capture and reply limits."""
+        self.capture, self.limits = capture, limits
 
     def send(self, header: dict[str, Any], values: dict[str, Any] | None, deadline: float) -> bool:
         """Write one frame; False if the child is gone or stops reading before the deadline."""
@@ -191,7 +196,8 @@ class Sandbox:
         self.mechanism_details: dict[str, str] = {}
         self._process: subprocess.Popen[bytes] | None = None
         self._control: zygote.Channel | None = None
-        self._spare_requested = False
+        self._spares: deque[_Child] = deque()
+        self._spawn_requests = 0
 
     # ------------------------------------------------------------------ zygote lifecycle
 
@@ -230,7 +236,9 @@ class Sandbox:
 
     def close(self) -> None:
         """Stop the zygote; its children (a spare among them) die with it."""
-        self._spare_requested = False
+        while self._spares:
+            self._spares.pop().kill()
+        self._spawn_requests = 0
         if self._control is not None:
             with contextlib.suppress(OSError):
                 self._control.send({"op": "quit"})
@@ -257,37 +265,49 @@ class Sandbox:
 
     # ------------------------------------------------------------------ running
 
-    def _request_spare(self) -> None:
-        """Ask for the next child now, so its fork overlaps with work done between runs."""
-        if self.config.prefork and not self._spare_requested and self._control is not None:
-            try:
-                self._control.send({"op": "spawn", "limits": self.config.child_limits().to_dict()})
-                self._spare_requested = True
-            except OSError:
-                pass  # the zygote is gone: the next run restarts it
-
-    def _spawn(self, capture: _Capture, config: SandboxConfig) -> _Child:
-        """A new child with ``config``'s limits: the spare requested earlier if it has them."""
-        assert self._control is not None
+    def _request_spares(self) -> None:
+        """Keep ``prefork`` spare children on order, so that forking the next ones overlaps
+        with the runs before them (the zygote forks on another core meanwhile)."""
+        if self._control is None:
+            return
         try:
-            if self._spare_requested:
-                self._spare_requested = False
-                spare = self._receive_child(capture, config)
-                if config.child_limits() == self.config.child_limits():
-                    return spare
-                self._finish(spare, report=False)  # forked with other limits
-            self._control.send({"op": "spawn", "limits": config.child_limits().to_dict()})
-            return self._receive_child(capture, config)
-        except OSError as exc:
-            raise SandboxError(f"the sandbox zygote stopped answering: {exc}") from exc
+            while len(self._spares) + self._spawn_requests < self.config.prefork:
+                self._control.send({"op": "spawn", "limits": self.config.child_limits().to_dict()})
+                self._spawn_requests += 1
+        except OSError:
+            pass  # the zygote is gone: the next run restarts it
 
-    def _receive_child(self, capture: _Capture, config: SandboxConfig) -> _Child:
+    def _collect_spawn_reply(self) -> None:
+        """Read the oldest outstanding spawn reply into the spare queue."""
         assert self._control is not None
         reply, fds = self._control.receive(max_fds=3)
+        self._spawn_requests -= 1
         if not reply or len(fds) != 3:
             raise SandboxError("the sandbox zygote did not hand over a child")
-        limits = replace(wire.DEFAULT_LIMITS, max_payload=config.result_bytes)
-        return _Child(int(reply["pid"]), fds, capture, limits)
+        self._spares.append(_Child(int(reply["pid"]), fds))
+
+    def _spawn(self, capture: _Capture, config: SandboxConfig) -> _Child:
+        """A child with ``config``'s limits: a spare when the limits are the configured ones."""
+        assert self._control is not None
+        try:
+            if config.child_limits() == self.config.child_limits():
+                if not self._spares and not self._spawn_requests:
+                    self._control.send({"op": "spawn", "limits": config.child_limits().to_dict()})
+                    self._spawn_requests += 1
+                if not self._spares:
+                    self._collect_spawn_reply()
+                child = self._spares.popleft()
+            else:
+                while self._spawn_requests:  # replies come in order: theirs first
+                    self._collect_spawn_reply()
+                self._control.send({"op": "spawn", "limits": config.child_limits().to_dict()})
+                self._spawn_requests += 1
+                self._collect_spawn_reply()
+                child = self._spares.pop()
+        except OSError as exc:
+            raise SandboxError(f"the sandbox zygote stopped answering: {exc}") from exc
+        child.prepare(capture, replace(wire.DEFAULT_LIMITS, max_payload=config.result_bytes))
+        return child
 
     def _finish(self, child: _Child, *, report: bool) -> dict[str, Any]:
         """Kill the child's group; with ``report``, wait for it and say how it ended (needed
@@ -297,6 +317,8 @@ class Sandbox:
         if not report:
             self._control.send({"op": "forget", "pid": child.pid})
             return {}
+        while self._spawn_requests:  # outstanding spawn replies come before the reap reply
+            self._collect_spawn_reply()
         self._control.send({"op": "reap", "pid": child.pid})
         ended, _ = self._control.receive()
         return ended or {}
@@ -356,7 +378,7 @@ class Sandbox:
                 start += 1
             if not load.ok or time.monotonic() >= deadline:
                 break
-        self._request_spare()
+        self._request_spares()
         reason = "not run: the submission's time limit was reached" if load.ok else "not run"
         final = [o or CaseOutcome(status="not_run", detail=reason) for o in outcomes]
         return RunResult(
@@ -410,17 +432,17 @@ class Sandbox:
                 child.drain_output()
                 child.capture.hidden_phase = True
             began, cpu_before = time.monotonic(), child.cpu_seconds()
-            case_deadline = min(deadline, began + self.config.case_wall_seconds)
+            case_deadline = min(deadline, began + config.case_wall_seconds)
             if not child.send({"op": "case", "case": index}, {"args": list(cases[index])}, case_deadline):
                 outcomes[index] = CaseOutcome(status="crashed", detail="stopped reading its input")
                 return load, index
-            kind, frame = child.receive(case_deadline, cpu_before + self.config.case_cpu_seconds)
+            kind, frame = child.receive(case_deadline, cpu_before + config.case_cpu_seconds)
             wall = time.monotonic() - began
             cpu = child.cpu_seconds() - cpu_before
             if kind != "frame":
-                outcomes[index] = _failure(kind, frame, cpu, wall, deadline, self.config)
+                outcomes[index] = _failure(kind, frame, cpu, wall, deadline, config)
                 return load, index
-            outcome = _case_outcome(frame, self.config)
+            outcome = _case_outcome(frame, config)
             outcome.cpu_seconds, outcome.wall_seconds = cpu, wall
             outcomes[index] = outcome
             if outcome.tampered or outcome.status == "bad_reply":

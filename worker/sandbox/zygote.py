@@ -131,6 +131,11 @@ class Zygote:
         except Exception as exc:
             self.mechanisms.detail["mount_namespace"] = f"{type(exc).__name__}: {exc}"
             self.readable = rootfs.readable_paths()
+        try:
+            confine.isolate_network()
+            self.mechanisms.active["network_namespace"] = True
+        except Exception as exc:
+            self.mechanisms.detail["network_namespace"] = f"{type(exc).__name__}: {exc}"
         self.prepared = confine.prepare(self.readable)
         self.children: set[int] = set()
         self.unreaped: set[int] = set()
@@ -153,8 +158,9 @@ class Zygote:
         with os.fdopen(read_end, "rb") as stream:
             found = json.loads(stream.read() or b"{}")
         os.waitpid(pid, 0)
+        zygote_level = ("mount_namespace", "network_namespace")
         for name, on in found.get("active", {}).items():
-            if name != "mount_namespace":
+            if name not in zygote_level:
                 self.mechanisms.active[name] = on
         self.mechanisms.detail.update(found.get("detail", {}))
 
