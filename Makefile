@@ -19,6 +19,9 @@ $(BIN)/grader: pyproject.toml
 
 setup: $(BIN)/grader  ## create .venv and install tensor-grader with its dev tools
 
+up: setup  ## set up, then run the service (embedded: SQLite database and broker) on :8000
+	$(BIN)/grader up
+
 demo: setup  ## set up, report the sandbox layers, grade an example submission
 	$(BIN)/grader sandbox
 	$(BIN)/grader grade examples/sum_axis.py --exercise linalg.sum_axis
@@ -37,4 +40,4 @@ types: setup  ## mypy over grader, worker and exercises
 bench: setup  ## warm-zygote cost against a fresh interpreter per submission
 	$(BIN)/python bench/sandbox_overhead.py
 
-.PHONY: help setup demo test lint types bench
+.PHONY: help setup up demo test lint types bench

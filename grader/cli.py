@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from grader import cli_service
 from grader.bank import UnknownExercise, get_exercise, load_bank
 from grader.exercise import Exercise, pick
 from grader.grading import grade
@@ -181,10 +182,28 @@ def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
     sys.exit(1 if any(not r.ok for r in results) else 0)
 
 
+@exercises_group.command("sync")
+def sync_cmd() -> None:
+    """Record the bank in the database: a new version for each exercise whose module changed."""
+    from grader.db import unit_of_work
+    from grader.services.catalog import sync_bank
+
+    settings = Settings()
+    with unit_of_work(settings.database_url) as session:
+        results = sync_bank(session)
+    for row in results:
+        click.echo(f"{row.slug:<32} version {row.version}{'  (new)' if row.changed else ''}")
+
+
 @main.command("sandbox")
 def sandbox_cmd() -> None:
-    """Start a zygote and report which sandbox layers are active on this machine."""
+    """Start a zygote and report which sandbox layers are active; exit 1 if any is missing."""
     with _sandbox() as sandbox:
         for name, on in sandbox.mechanisms.items():
             detail = sandbox.mechanism_details.get(name, "")
             click.echo(f"{'active ' if on else 'MISSING'} {name} {detail}".rstrip())
+        missing = sandbox.missing_mechanisms()
+    sys.exit(1 if missing else 0)
+
+
+cli_service.register(main)

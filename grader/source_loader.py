@@ -32,6 +32,7 @@ class Source:
 
     cells: list[Cell]
     notebook: bool
+    original: str = ""  # the text as uploaded (a notebook's JSON), as stored
 
     @property
     def text(self) -> str:
@@ -75,8 +76,8 @@ def load_bytes(data: bytes, *, notebook: bool) -> Source:
             f"文件不是 UTF-8 文本（第 {exc.start} 个字节）；请以 UTF-8 编码保存",
         ) from None
     if notebook:
-        return Source(cells=notebook_cells(text), notebook=True)
-    return Source(cells=[Cell("<submission>", text)], notebook=False)
+        return Source(cells=notebook_cells(text), notebook=True, original=text)
+    return Source(cells=[Cell("<submission>", text)], notebook=False, original=text)
 
 
 def load_text(text: str) -> Source:

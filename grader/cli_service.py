@@ -1,0 +1,229 @@
+"""``grader`` commands that run or administer the service: thin, each calls a service."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from grader.db import unit_of_work
+from grader.errors import GraderError
+from grader.models import Role
+from grader.settings import Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def register(main: click.Group) -> None:
+    """Add the service commands to the ``grader`` group."""
+    main.add_command(db_group)
+    main.add_command(users_group)
+    main.add_command(tokens_group)
+    main.add_command(serve_cmd)
+    main.add_command(worker_cmd)
+    main.add_command(up_cmd)
+    main.add_command(submit_cmd)
+
+
+@click.group("db")
+def db_group() -> None:
+    """The database schema."""
+
+
+@db_group.command("upgrade")
+def upgrade_cmd() -> None:
+    """Apply every migration (creates the embedded SQLite database)."""
+    from grader.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    click.echo(f"database at head: {settings.database_url.split('@')[-1]}")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Students, instructors and admins."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="student", show_default=True)
+@click.option("--password", default=None, help="For the web pages; API clients use tokens.")
+def create_user_cmd(name: str, role: str, password: str | None) -> None:
+    """Create a user."""
+    from grader.services import accounts
+
+    try:
+        with unit_of_work(_settings().database_url) as session:
+            accounts.create_user(session, name, Role(role), password)
+    except GraderError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"created {role} {name}")
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("name")
+@click.option("--label", default="api", help="What the token is for.")
+def create_token_cmd(name: str, label: str) -> None:
+    """Create a token for user NAME and print only the token (it is not shown again)."""
+    from grader.services import accounts
+
+    try:
+        with unit_of_work(_settings().database_url) as session:
+            token = accounts.create_token(session, name, label)
+    except GraderError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(token)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
+def serve_cmd(host: str, port: int, workers: int) -> None:
+    """Run the API under gunicorn."""
+    os.execvp(sys.executable, _serve_argv(host, port, workers))
+
+
+def _serve_argv(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
+        "grader.web.app:create_app()",
+    ]
+
+
+@click.command("worker")
+@click.option("--concurrency", default=2, show_default=True, help="grading processes (one zygote each)")
+@click.option("--beat", is_flag=True, help="also run the periodic sweep (one worker per deployment)")
+def worker_cmd(concurrency: int, beat: bool) -> None:
+    """Run a Celery grading worker."""
+    os.execvp(sys.executable, _worker_argv(concurrency, beat))
+
+
+def _worker_argv(concurrency: int, beat: bool) -> list[str]:
+    argv = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "worker.celery_app:app",
+        "worker",
+        "-Q",
+        "grading",
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if beat:
+        settings = _settings()
+        argv += ["--beat", "--schedule", str(settings.instance_dir / "beat-schedule")]
+    return argv
+
+
+@click.command("up")
+@click.option("--port", default=8000, show_default=True)
+@click.option("--concurrency", default=2, show_default=True)
+def up_cmd(port: int, concurrency: int) -> None:
+    """Embedded default: create the database, start a worker and the API, print how to submit."""
+    from grader.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    token = _demo_token(settings)
+    worker = subprocess.Popen(_worker_argv(concurrency, beat=True))
+    api = subprocess.Popen(_serve_argv("127.0.0.1", port, 2))
+    url = f"http://127.0.0.1:{port}"
+    click.echo(f"\ntensor-grader is up at {url}  (API docs: {url}/api/v1/docs)")
+    if token:
+        click.echo(f"demo student 'demo', token: {token}")
+        click.echo(
+            f"try:  GRADER_TOKEN={token} grader submit examples/sum_axis.py --exercise linalg.sum_axis"
+        )
+    else:
+        click.echo("make a student and a token:  grader users create NAME && grader tokens create NAME")
+    click.echo("Ctrl-C stops it.\n")
+    try:
+        while worker.poll() is None and api.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (api, worker):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in (api, worker):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _demo_token(settings: Settings) -> str | None:
+    """A token for a demo student, made on the first start of an embedded instance."""
+    from grader.services import accounts
+
+    marker = settings.instance_dir / "demo-token"
+    if marker.exists():
+        return marker.read_text().strip()
+    if not settings.embedded:
+        return None
+    with unit_of_work(settings.database_url) as session:
+        with contextlib.suppress(GraderError):  # made on an earlier start
+            accounts.create_user(session, "demo", Role.student)
+        token = accounts.create_token(session, "demo", "demo")
+    marker.write_text(token)
+    marker.chmod(0o600)
+    return token
+
+
+@click.command("submit")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--exercise", "slug", required=True)
+@click.option("--url", envvar="GRADER_URL", default="http://127.0.0.1:8000", show_default=True)
+@click.option("--token", envvar="GRADER_TOKEN", required=True, help="or GRADER_TOKEN")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--timeout", default=60.0, show_default=True, help="seconds to wait for the grade")
+def submit_cmd(path: Path, slug: str, url: str, token: str, lang: str, as_json: bool, timeout: float) -> None:
+    """Submit PATH to a running service and wait for the grade."""
+    from grader.client import SubmitError, submit_and_wait
+
+    try:
+        report = submit_and_wait(url, token, path, slug, lang=lang, timeout=timeout)
+    except SubmitError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        from grader.report_text import submission_text
+
+        click.echo(submission_text(report))
+    sys.exit(0 if report.get("score") == report.get("max_score") else 1)

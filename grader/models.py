@@ -1,0 +1,171 @@
+"""The database tables (SQLAlchemy 2.0). Every change here is an Alembic migration too."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every table."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class Role(enum.StrEnum):
+    """What a user may do."""
+
+    student = "student"
+    instructor = "instructor"
+    admin = "admin"
+
+
+class Status(enum.StrEnum):
+    """A submission's state: queued -> running -> graded | error."""
+
+    queued = "queued"
+    running = "running"
+    graded = "graded"
+    error = "error"
+
+
+class User(Base):
+    """A student, instructor or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class ApiToken(Base):
+    """A bearer token: only its SHA-256 is stored; revocable; last use recorded."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class ExerciseVersion(Base):
+    """One version of a bank exercise, identified by the hash of its module's content."""
+
+    __tablename__ = "exercise_versions"
+    __table_args__ = (UniqueConstraint("slug", "version"), UniqueConstraint("slug", "content_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    points: Mapped[float] = mapped_column(Float)
+    title: Mapped[dict[str, Any]]
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    synced_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Submission(Base):
+    """One submitted source and everything its grading produced."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "idempotency_key"),
+        Index("ix_submissions_status_updated", "status", "updated_at"),
+        Index("ix_submissions_user_exercise", "user_id", "exercise_slug"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exercise_slug: Mapped[str] = mapped_column(String(80), index=True)
+    exercise_version_id: Mapped[int] = mapped_column(ForeignKey("exercise_versions.id"))
+    source: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(String(255), default="submission.py")
+    notebook: Mapped[bool] = mapped_column(Boolean, default=False)
+    seed: Mapped[int] = mapped_column(Integer)
+    status: Mapped[Status] = mapped_column(Enum(Status, native_enum=False, length=20), default=Status.queued)
+    score: Mapped[float | None] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    report: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(255))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    started_at: Mapped[datetime | None]
+    graded_at: Mapped[datetime | None]
+    grading_ms: Mapped[float | None] = mapped_column(Float)
+
+    user: Mapped[User] = relationship()
+    exercise_version: Mapped[ExerciseVersion] = relationship()
+    results: Mapped[list[CaseResultRow]] = relationship(
+        order_by="CaseResultRow.position", cascade="all, delete-orphan"
+    )
+
+
+class CaseResultRow(Base):
+    """One case of a graded submission."""
+
+    __tablename__ = "case_results"
+    __table_args__ = (UniqueConstraint("submission_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    visibility: Mapped[str] = mapped_column(String(10))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+    finding: Mapped[str | None] = mapped_column(String(40))
+    mutant: Mapped[str | None] = mapped_column(String(255))
+    message_en: Mapped[str] = mapped_column(Text)
+    message_zh: Mapped[str] = mapped_column(Text)
+
+
+class Regrade(Base):
+    """The audit of a regrade: who asked, which submission, the score before and after."""
+
+    __tablename__ = "regrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(255))
+    old_score: Mapped[float | None] = mapped_column(Float)
+    old_version_id: Mapped[int | None] = mapped_column(ForeignKey("exercise_versions.id"))
+    new_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    completed_at: Mapped[datetime | None]

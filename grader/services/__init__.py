@@ -1,0 +1,1 @@
+"""Domain services: each takes an explicit database session and raises domain errors."""

@@ -1,0 +1,86 @@
+"""The bank in the database: one row per exercise version, keyed by the hash of its module."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grader.bank import get_exercise, load_bank
+from grader.errors import Invalid
+from grader.exercise import Exercise
+from grader.models import ExerciseVersion
+
+
+def content_hash(exercise: Exercise) -> str:
+    """SHA-256 of the module that defines the exercise (its tests change with it)."""
+    module = inspect.getmodule(exercise.reference)
+    source = inspect.getsource(module) if module else repr(exercise)
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Synced:
+    """What a sync did to one exercise."""
+
+    slug: str
+    version: int
+    changed: bool
+
+
+def sync_exercise(session: Session, exercise: Exercise) -> tuple[ExerciseVersion, bool]:
+    """The current version row of an exercise, creating a new version if its content changed."""
+    digest = content_hash(exercise)
+    row = session.scalar(
+        select(ExerciseVersion).where(
+            ExerciseVersion.slug == exercise.slug, ExerciseVersion.content_hash == digest
+        )
+    )
+    if row is not None and row.current:
+        return row, False
+    for old in session.scalars(
+        select(ExerciseVersion).where(
+            ExerciseVersion.slug == exercise.slug, ExerciseVersion.current.is_(True)
+        )
+    ):
+        old.current = False
+    if row is None:
+        latest = (
+            session.scalar(
+                select(func.max(ExerciseVersion.version)).where(ExerciseVersion.slug == exercise.slug)
+            )
+            or 0
+        )
+        row = ExerciseVersion(
+            slug=exercise.slug,
+            version=latest + 1,
+            content_hash=digest,
+            points=exercise.points,
+            title=dict(exercise.title),
+        )
+        session.add(row)
+    row.current = True
+    session.flush()
+    return row, True
+
+
+def sync_bank(session: Session) -> list[Synced]:
+    """Sync every exercise of the bank."""
+    results = []
+    for exercise in load_bank().values():
+        row, changed = sync_exercise(session, exercise)
+        results.append(Synced(exercise.slug, row.version, changed))
+    return results
+
+
+def current_version(session: Session, slug: str) -> tuple[Exercise, ExerciseVersion]:
+    """The exercise and its current version row (synced on first use)."""
+    try:
+        exercise = get_exercise(slug)
+    except KeyError as exc:
+        raise Invalid(str(exc.args[0])) from None
+    row, _ = sync_exercise(session, exercise)
+    return exercise, row

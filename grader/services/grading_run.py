@@ -1,0 +1,34 @@
+"""Grade one claimed submission in a sandbox: the pure grading core applied to a job."""
+
+from __future__ import annotations
+
+import time
+
+from grader.bank import get_exercise
+from grader.grading import Runner, grade
+from grader.report import Report
+from grader.services.submissions import GradingJob
+from grader.source_loader import SubmissionRejected, load_bytes
+
+
+def run_job(job: GradingJob, runner: Runner) -> tuple[Report, float]:
+    """The report for a job and the milliseconds grading took. A file that cannot be read is
+    an ``invalid`` report (a student fault); a sandbox failure raises (a grader fault)."""
+    exercise = get_exercise(job.exercise_slug)
+    started = time.perf_counter()
+    try:
+        source = load_bytes(job.source.encode("utf-8"), notebook=job.notebook)
+    except SubmissionRejected as exc:
+        from grader.messages import Finding
+
+        report = Report(
+            exercise=exercise.slug,
+            status="invalid",
+            score=0.0,
+            max_score=exercise.points,
+            tests=[],
+            problem=Finding("bad_input", {"message": exc.message, "message_zh": exc.message_zh}),
+        )
+        return report, 0.0
+    report = grade(exercise, source, runner, seed=job.seed)
+    return report, (time.perf_counter() - started) * 1000

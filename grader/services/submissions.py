@@ -1,0 +1,266 @@
+"""Submissions: accept, claim for grading, record the report, fail and retry, read back.
+
+The database is the source of truth: a submission is committed as ``queued`` before its id is
+enqueued (by the caller, after the transaction), a worker claims it (``running``, one more
+attempt), and the report is recorded at most once (``graded``). Everything a worker needs is
+handed over as plain data, so no transaction stays open while the sandbox runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grader.errors import Invalid, NotFound, RateLimited
+from grader.models import CaseResultRow, Role, Status, Submission, User, now
+from grader.report import Report
+from grader.services.catalog import current_version
+from grader.source_loader import Source, SubmissionRejected
+
+MAX_CALLBACK_URL = 2000
+
+
+@dataclass(frozen=True)
+class GradingJob:
+    """What a worker needs to grade one submission: plain data, no ORM row."""
+
+    submission_id: int
+    exercise_slug: str
+    source: str
+    notebook: bool
+    seed: int
+    attempt: int
+
+
+def submit(
+    session: Session,
+    user: User,
+    slug: str,
+    source: Source,
+    *,
+    filename: str = "submission.py",
+    idempotency_key: str | None = None,
+    callback_url: str | None = None,
+    per_minute: int = 20,
+) -> tuple[Submission, bool]:
+    """Store a new queued submission: (row, created). A repeated idempotency key returns the
+    submission it first created (created False) instead of a new one."""
+    if idempotency_key:
+        existing = session.scalar(
+            select(Submission).where(
+                Submission.user_id == user.id, Submission.idempotency_key == idempotency_key
+            )
+        )
+        if existing is not None:
+            return existing, False
+    _check_rate(session, user, per_minute)
+    if callback_url is not None:
+        _check_callback(callback_url)
+    exercise, version = current_version(session, slug)
+    row = Submission(
+        user_id=user.id,
+        exercise_slug=slug,
+        exercise_version_id=version.id,
+        source=source.original,
+        filename=filename,
+        notebook=source.notebook,
+        seed=secrets.randbits(31),
+        max_score=exercise.points,
+        idempotency_key=idempotency_key or None,
+        callback_url=callback_url,
+    )
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def _check_rate(session: Session, user: User, per_minute: int) -> None:
+    since = now() - timedelta(seconds=60)
+    recent = session.scalars(
+        select(Submission.created_at)
+        .where(Submission.user_id == user.id, Submission.created_at >= since)
+        .order_by(Submission.created_at)
+    ).all()
+    if len(recent) >= per_minute:
+        oldest = recent[-per_minute]
+        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=since.tzinfo)
+        wait = max(1, int((oldest - since).total_seconds()) + 1)
+        raise RateLimited(f"at most {per_minute} submissions a minute; try again in {wait} s", wait)
+
+
+def _check_callback(url: str) -> None:
+    if len(url) > MAX_CALLBACK_URL or not url.startswith(("http://", "https://")):
+        raise Invalid("callback_url must be an http(s) URL of at most 2000 characters")
+
+
+def claim(session: Session, submission_id: int, worker: str) -> GradingJob | None:
+    """Mark a submission running for this worker; None if there is nothing to do (unknown, or
+    already graded: a redelivered task must not grade twice)."""
+    row = session.get(Submission, submission_id, with_for_update=True)
+    if row is None or row.status == Status.graded:
+        return None
+    row.status = Status.running
+    row.attempts += 1
+    row.worker = worker
+    row.started_at = now()
+    return GradingJob(row.id, row.exercise_slug, row.source, row.notebook, row.seed, row.attempts)
+
+
+def record_report(session: Session, submission_id: int, report: Report, grading_ms: float) -> bool:
+    """Store the graded report; False (nothing written) if it was graded already."""
+    row = session.get(Submission, submission_id, with_for_update=True)
+    if row is None or row.status == Status.graded:
+        return False
+    english, chinese = report.to_dict("en"), report.to_dict("zh")
+    row.results.clear()
+    session.flush()
+    for position, (case, en, zh) in enumerate(
+        zip(report.tests, english["tests"], chinese["tests"], strict=True)
+    ):
+        row.results.append(
+            CaseResultRow(
+                position=position,
+                name=case.name,
+                visibility=case.visibility,
+                passed=case.passed,
+                points=case.points,
+                max_points=case.max_points,
+                finding=case.finding.key if case.finding else None,
+                mutant=case.mutant,
+                message_en=en["message"],
+                message_zh=zh["message"],
+            )
+        )
+    row.status = Status.graded
+    row.score = report.score
+    row.max_score = report.max_score
+    row.graded_at = now()
+    row.grading_ms = grading_ms
+    row.error = None
+    row.report = {
+        "status": report.status,
+        "message": {"en": english["message"], "zh": chinese["message"]},
+        "flags": english["flags"],
+        "output": report.output,
+        "output_truncated": report.output_truncated,
+        "hidden_output_bytes": report.hidden_output_bytes,
+        "mutants_matched": report.mutants_matched,
+    }
+    return True
+
+
+def record_rejection(session: Session, submission_id: int, exc: SubmissionRejected, points: float) -> None:
+    """A submission whose file cannot be read is graded 0 with the reason."""
+    report = Report(exercise="", status="invalid", score=0.0, max_score=points, tests=[])
+    from grader.messages import Finding
+
+    report.problem = Finding("bad_input", {"message": exc.message, "message_zh": exc.message_zh})
+    record_report(session, submission_id, report, 0.0)
+
+
+def record_failure(session: Session, submission_id: int, message: str, max_attempts: int) -> bool:
+    """A grader fault: back to queued for another attempt, or ``error`` when attempts are spent.
+    Returns True if it should be retried."""
+    row = session.get(Submission, submission_id, with_for_update=True)
+    if row is None or row.status == Status.graded:
+        return False
+    row.error = message[:2000]
+    retry = row.attempts < max_attempts
+    row.status = Status.queued if retry else Status.error
+    return retry
+
+
+def stale(session: Session, older_than_seconds: float) -> list[int]:
+    """Submissions left queued or running past the deadline (lost by the broker, or whose
+    worker died): the sweep enqueues them again."""
+    cutoff = now() - timedelta(seconds=older_than_seconds)
+    return list(
+        session.scalars(
+            select(Submission.id)
+            .where(Submission.status.in_([Status.queued, Status.running]), Submission.updated_at < cutoff)
+            .order_by(Submission.id)
+        )
+    )
+
+
+def touch(session: Session, ids: list[int]) -> None:
+    """Mark re-enqueued submissions as seen now, so one sweep does not repeat the next's work."""
+    for row in session.scalars(select(Submission).where(Submission.id.in_(ids))):
+        row.updated_at = now()
+
+
+def get_visible(session: Session, user: User, submission_id: int) -> Submission:
+    """A submission the user may see: their own, or any for instructors (others get NotFound)."""
+    row = session.get(Submission, submission_id)
+    if row is None or (user.role == Role.student and row.user_id != user.id):
+        raise NotFound(f"no submission {submission_id}")
+    return row
+
+
+def list_visible(
+    session: Session,
+    user: User,
+    *,
+    page: int,
+    per_page: int,
+    exercise: str | None = None,
+    student: str | None = None,
+) -> tuple[list[Submission], int]:
+    """A page of submissions the user may see, newest first, and how many there are in all."""
+    query = select(Submission)
+    if user.role == Role.student:
+        query = query.where(Submission.user_id == user.id)
+    elif student:
+        query = query.join(User, User.id == Submission.user_id).where(User.username == student)
+    if exercise:
+        query = query.where(Submission.exercise_slug == exercise)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Submission.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
+    """The API's view of a submission (hidden cases carry messages that reveal no values)."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "exercise": row.exercise_slug,
+        "status": row.status.value,
+        "score": row.score,
+        "max_score": row.max_score,
+        "student": row.user.username,
+        "attempts": row.attempts,
+        "created_at": row.created_at.isoformat(),
+        "graded_at": row.graded_at.isoformat() if row.graded_at else None,
+    }
+    if not full:
+        return data
+    report = row.report or {}
+    message = report.get("message") or {}
+    data.update(
+        {
+            "message": message.get(lang) if isinstance(message, dict) else None,
+            "tests": [
+                {
+                    "name": r.name,
+                    "visibility": r.visibility,
+                    "passed": r.passed,
+                    "points": r.points,
+                    "max_points": r.max_points,
+                    "message": r.message_zh if lang == "zh" else r.message_en,
+                }
+                for r in row.results
+            ],
+            "flags": report.get("flags", []),
+            "output": report.get("output", ""),
+            "output_truncated": report.get("output_truncated", False),
+            "error": "the grader failed; it will be looked at" if row.status == Status.error else None,
+        }
+    )
+    return data

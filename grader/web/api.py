@@ -1,0 +1,201 @@
+"""The REST API (/api/v1): parse the request, call one service, present the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from grader import queue
+from grader.bank import get_exercise, load_bank
+from grader.db import unit_of_work
+from grader.errors import BadRequest, Invalid, NotFound, TooLarge
+from grader.models import User
+from grader.services import exercise_views, gradebook, regrade, submissions
+from grader.settings import Settings
+from grader.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, load_bytes
+from grader.web.auth import current_user, instructor_required, login_required
+
+blueprint = Blueprint("api", __name__)
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["GRADER_SETTINGS"]
+    return settings
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "en")
+    if lang not in ("en", "zh"):
+        raise Invalid("lang must be en or zh")
+    return lang
+
+
+def _positive(name: str, default: int, top: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= top:
+        raise Invalid(f"{name} must be a whole number from 1 to {top}")
+    return int(raw)
+
+
+@blueprint.get("/exercises")
+def list_exercises() -> Any:
+    """Every exercise of the bank."""
+    lang = _lang()
+    return jsonify({"exercises": [exercise_views.summary(e, lang) for e in load_bank().values()]})
+
+
+@blueprint.get("/exercises/<slug>")
+def show_exercise(slug: str) -> Any:
+    """One exercise: statement, signature, starter code, public examples."""
+    lang = _lang()
+    try:
+        exercise = get_exercise(slug)
+    except KeyError:
+        raise NotFound(f"no exercise {slug!r}") from None
+    return jsonify(exercise_views.detail(exercise, lang))
+
+
+def _submission_input() -> tuple[str, Source, str, str | None]:
+    """(exercise, source, filename, callback_url) from a JSON body or a multipart upload."""
+    slug: Any
+    callback: Any
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        slug = request.form.get("exercise", "")
+        callback = request.form.get("callback_url") or None
+        if upload is None or not upload.filename:
+            raise Invalid("attach the submission as the multipart field 'file' (.py or .ipynb)")
+        filename = upload.filename
+        if not filename.endswith((".py", ".ipynb")):
+            raise Invalid(f"{filename}: submit a .py file or a .ipynb notebook")
+        data = upload.read(MAX_SOURCE_BYTES + 1)
+        notebook = filename.endswith(".ipynb")
+    else:
+        body = request.get_json(silent=True)
+        if body is None:
+            raise BadRequest('send JSON {"exercise": slug, "code": source} or a multipart upload')
+        if not isinstance(body, dict):
+            raise BadRequest("the JSON body must be an object")
+        slug, code = body.get("exercise"), body.get("code")
+        callback = body.get("callback_url")
+        if not isinstance(code, str):
+            raise Invalid("'code' must be the source as a string")
+        if callback is not None and not isinstance(callback, str):
+            raise Invalid("'callback_url' must be a string")
+        data, filename, notebook = code.encode("utf-8"), "submission.py", False
+    if not isinstance(slug, str) or not slug:
+        raise Invalid("'exercise' must name an exercise, e.g. linalg.sum_axis")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise TooLarge(f"the submission is over {MAX_SOURCE_BYTES // 1024} KiB; submit only your code")
+    try:
+        source = load_bytes(data, notebook=notebook)
+    except SubmissionRejected as exc:
+        raise Invalid(exc.message) from None
+    return slug, source, filename, callback
+
+
+@blueprint.post("/submissions")
+@login_required
+def create_submission() -> Any:
+    """Queue a submission for grading (202), or return the one an Idempotency-Key made (200)."""
+    slug, source, filename, callback = _submission_input()
+    settings = _settings()
+    with unit_of_work(settings.database_url) as session:
+        user = session.merge(current_user())
+        row, created = submissions.submit(
+            session,
+            user,
+            slug,
+            source,
+            filename=filename,
+            callback_url=callback,
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            per_minute=settings.submissions_per_minute,
+        )
+        body = submissions.present(row, "en", full=False)
+    if created:
+        queue.enqueue_grading(settings, [row.id])
+    body["url"] = f"/api/v1/submissions/{row.id}"
+    return jsonify(body), 202 if created else 200
+
+
+@blueprint.get("/submissions/<int:submission_id>")
+@login_required
+def show_submission(submission_id: int) -> Any:
+    """A submission with its results (the caller's own; instructors see all)."""
+    lang = _lang()
+    with unit_of_work(_settings().database_url) as session:
+        row = submissions.get_visible(session, session.merge(current_user()), submission_id)
+        return jsonify(submissions.present(row, lang))
+
+
+@blueprint.get("/submissions")
+@login_required
+def list_submissions() -> Any:
+    """The caller's submissions, newest first; instructors may filter by student and exercise."""
+    page, per_page = _positive("page", 1, 100000), _positive("per_page", 20, 100)
+    with unit_of_work(_settings().database_url) as session:
+        user: User = session.merge(current_user())
+        rows, total = submissions.list_visible(
+            session,
+            user,
+            page=page,
+            per_page=per_page,
+            exercise=request.args.get("exercise"),
+            student=request.args.get("student"),
+        )
+        items = [submissions.present(row, "en", full=False) for row in rows]
+    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
+
+
+@blueprint.get("/gradebook")
+@instructor_required
+def show_gradebook() -> Any:
+    """Best score per student and exercise, as JSON or ?format=csv."""
+    with unit_of_work(_settings().database_url) as session:
+        if request.args.get("format") == "csv":
+            return Response(
+                gradebook.gradebook_csv(session),
+                mimetype="text/csv",
+                headers={"Content-Disposition": "attachment; filename=gradebook.csv"},
+            )
+        return jsonify(gradebook.gradebook(session))
+
+
+@blueprint.get("/exercises/<slug>/stats")
+@instructor_required
+def exercise_stats(slug: str) -> Any:
+    """Statistics of one exercise."""
+    try:
+        get_exercise(slug)
+    except KeyError:
+        raise NotFound(f"no exercise {slug!r}") from None
+    with unit_of_work(_settings().database_url) as session:
+        return jsonify(gradebook.exercise_stats(session, slug))
+
+
+@blueprint.post("/submissions/<int:submission_id>/regrade")
+@instructor_required
+def regrade_submission(submission_id: int) -> Any:
+    """Grade one submission again (202)."""
+    settings = _settings()
+    with unit_of_work(settings.database_url) as session:
+        regrade.reset_submission(session, submission_id, current_user().id)
+    queue.enqueue_grading(settings, [submission_id])
+    return jsonify({"id": submission_id, "status": "queued"}), 202
+
+
+@blueprint.post("/exercises/<slug>/regrade")
+@instructor_required
+def regrade_exercise(slug: str) -> Any:
+    """Grade every submission of an exercise again, in the background (202)."""
+    try:
+        get_exercise(slug)
+    except KeyError:
+        raise NotFound(f"no exercise {slug!r}") from None
+    settings = _settings()
+    with unit_of_work(settings.database_url) as session:
+        count = regrade.count_exercise(session, slug)
+    queue.enqueue_regrade(settings, slug, current_user().id)  # a task: a course may have thousands
+    return jsonify({"exercise": slug, "queued": count}), 202

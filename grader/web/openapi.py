@@ -1,0 +1,247 @@
+"""The OpenAPI 3.1 document of the API and an interactive page to try it (no CDN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, jsonify, send_from_directory
+
+blueprint = Blueprint("openapi", __name__)
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_LANG = {
+    "name": "lang",
+    "in": "query",
+    "schema": {"type": "string", "enum": ["en", "zh"]},
+    "description": "language of statements and messages",
+}
+
+
+def _answer(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    content = {"application/json": {"schema": schema}} if schema else {}
+    return {"description": description, **({"content": content} if content else {})}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    words = {
+        400: "malformed request",
+        401: "no or bad token",
+        403: "wrong role",
+        404: "unknown or not yours",
+        413: "too large",
+        422: "invalid fields",
+        429: "too many submissions (see Retry-After)",
+    }
+    return {str(s): _answer(words[s], _ERROR) for s in statuses}
+
+
+def _op(summary: str, responses: dict[str, Any], *, auth: bool = True, **extra: Any) -> dict[str, Any]:
+    operation = {"summary": summary, "responses": responses, **extra}
+    if not auth:
+        operation["security"] = []
+    return operation
+
+
+SUBMISSION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "exercise": {"type": "string"},
+        "status": {"type": "string", "enum": ["queued", "running", "graded", "error"]},
+        "score": {"type": ["number", "null"]},
+        "max_score": {"type": "number"},
+        "message": {"type": ["string", "null"]},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "visibility": {"type": "string", "enum": ["public", "hidden"]},
+                    "passed": {"type": "boolean"},
+                    "points": {"type": "number"},
+                    "max_points": {"type": "number"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+        "flags": {"type": "array", "items": {"type": "object"}},
+        "output": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "graded_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI document."""
+    slug = {
+        "name": "slug",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "example": "linalg.sum_axis",
+    }
+    ident = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    submit_json = {
+        "type": "object",
+        "required": ["exercise", "code"],
+        "properties": {
+            "exercise": {"type": "string", "example": "linalg.sum_axis"},
+            "code": {
+                "type": "string",
+                "example": "def sum_axis(x, axis, keepdim=False):\n"
+                "    return x.sum(dim=axis, keepdim=keepdim)\n",
+            },
+            "callback_url": {"type": "string", "format": "uri"},
+        },
+    }
+    submit_form = {
+        "type": "object",
+        "required": ["exercise", "file"],
+        "properties": {
+            "exercise": {"type": "string"},
+            "file": {"type": "string", "format": "binary"},
+            "callback_url": {"type": "string"},
+        },
+    }
+    paths = {
+        "/healthz": {
+            "get": _op(
+                "Database, broker, workers and sandbox layers",
+                {"200": _answer("up"), "503": _answer("database or broker down")},
+                auth=False,
+            )
+        },
+        "/api/v1/exercises": {
+            "get": _op("List the exercises", {"200": _answer("the bank")}, auth=False, parameters=[_LANG])
+        },
+        "/api/v1/exercises/{slug}": {
+            "get": _op(
+                "An exercise: statement, signature, starter code, public examples",
+                {"200": _answer("the exercise"), **_errors(404, 422)},
+                auth=False,
+                parameters=[slug, _LANG],
+            )
+        },
+        "/api/v1/submissions": {
+            "post": _op(
+                "Submit code for grading",
+                {
+                    "202": _answer("queued", SUBMISSION),
+                    "200": _answer("the submission an Idempotency-Key made before"),
+                    **_errors(400, 401, 413, 422, 429),
+                },
+                parameters=[
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "schema": {"type": "string"},
+                        "description": "a retried POST with the same key returns the same submission",
+                    }
+                ],
+                requestBody={
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": submit_json},
+                        "multipart/form-data": {"schema": submit_form},
+                    },
+                },
+            ),
+            "get": _op(
+                "Your submissions, newest first (instructors: filter by student)",
+                {"200": _answer("a page of submissions"), **_errors(401, 422)},
+                parameters=[
+                    {"name": n, "in": "query", "schema": {"type": t}}
+                    for n, t in (
+                        ("page", "integer"),
+                        ("per_page", "integer"),
+                        ("exercise", "string"),
+                        ("student", "string"),
+                    )
+                ],
+            ),
+        },
+        "/api/v1/submissions/{id}": {
+            "get": _op(
+                "A submission and its results (hidden cases never show their values)",
+                {"200": _answer("the submission", SUBMISSION), **_errors(401, 404, 422)},
+                parameters=[ident, _LANG],
+            )
+        },
+        "/api/v1/submissions/{id}/regrade": {
+            "post": _op(
+                "Grade a submission again (instructors)",
+                {"202": _answer("queued"), **_errors(401, 403, 404)},
+                parameters=[ident],
+            )
+        },
+        "/api/v1/exercises/{slug}/regrade": {
+            "post": _op(
+                "Grade every submission of an exercise again (instructors)",
+                {"202": _answer("queued"), **_errors(401, 403, 404)},
+                parameters=[slug],
+            )
+        },
+        "/api/v1/exercises/{slug}/stats": {
+            "get": _op(
+                "Score histogram, failing cases, recognised mistakes (instructors)",
+                {"200": _answer("statistics"), **_errors(401, 403, 404)},
+                parameters=[slug],
+            )
+        },
+        "/api/v1/gradebook": {
+            "get": _op(
+                "Best score per student and exercise (instructors)",
+                {
+                    "200": {
+                        "description": "the gradebook",
+                        "content": {"application/json": {}, "text/csv": {}},
+                    },
+                    **_errors(401, 403),
+                },
+                parameters=[
+                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}}
+                ],
+            )
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "tensor-grader",
+            "version": "1",
+            "description": "Submit PyTorch exercises, read scores and feedback.",
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                        }
+                    },
+                }
+            },
+        },
+        "security": [{"bearer": []}],
+    }
+
+
+@blueprint.get("/openapi.json")
+def openapi_json() -> Any:
+    """The OpenAPI document."""
+    return jsonify(document())
+
+
+@blueprint.get("/docs")
+def docs() -> Any:
+    """An interactive page that lists every endpoint and sends requests with your token."""
+    return send_from_directory(Path(__file__).parent / "static", "api-docs.html", mimetype="text/html")

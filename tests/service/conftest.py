@@ -1,0 +1,170 @@
+"""Service fixtures: real PostgreSQL and Redis (and the embedded SQLite default), real Celery
+worker processes started with the `grader worker` command, the Flask app over its test client."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from flask.testing import FlaskClient
+
+from grader.db import unit_of_work
+from grader.migrate import upgrade
+from grader.models import Role
+from grader.services import accounts
+from grader.settings import Settings
+from grader.web.app import create_app
+
+PG_ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
+REDIS = "redis://127.0.0.1:6379"
+
+
+def _postgres_database() -> str:
+    name = f"tg_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def _drop_postgres(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["postgres+redis", "embedded"])
+def service_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh deployment, migrated: PostgreSQL + Redis, or SQLite + SQLite broker."""
+    base = Settings()
+    if request.param == "embedded":
+        settings = replace(
+            base,
+            instance_dir=tmp_path,
+            database_url=f"sqlite:///{tmp_path}/grader.db",
+            broker_url=f"sqla+sqlite:///{tmp_path}/broker.db",
+            sweep_after_seconds=3.0,
+            submissions_per_minute=1000,
+        )
+        database = None
+    else:
+        database = _postgres_database()
+        db_index = 1 + int(uuid.uuid4().int % 14)
+        settings = replace(
+            base,
+            instance_dir=tmp_path,
+            database_url=f"postgresql+psycopg://postgres@127.0.0.1/{database}",
+            broker_url=f"{REDIS}/{db_index}",
+            sweep_after_seconds=3.0,
+            submissions_per_minute=1000,
+        )
+        redis.Redis.from_url(settings.broker_url).flushdb()
+    upgrade(settings.database_url)
+    yield settings
+    if database:
+        redis.Redis.from_url(settings.broker_url).flushdb()
+        _drop_postgres(database)
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The GRADER_* variables that make a worker process use ``settings``."""
+    return {
+        **os.environ,
+        "GRADER_DATABASE_URL": settings.database_url,
+        "GRADER_BROKER_URL": settings.broker_url,
+        "GRADER_INSTANCE_DIR": str(settings.instance_dir),
+        "GRADER_SECRET_KEY": "test-secret",
+        "GRADER_SWEEP_AFTER_SECONDS": str(settings.sweep_after_seconds),
+        "GRADER_SUBMISSIONS_PER_MINUTE": str(settings.submissions_per_minute),
+    }
+
+
+class Worker:
+    """A `grader worker` process (its own process group, so it can be killed whole)."""
+
+    def __init__(self, settings: Settings, *, concurrency: int = 2, beat: bool = False) -> None:
+        self.settings = settings
+        status = settings.instance_dir / "sandbox-status.json"
+        started = time.time()
+        argv = [str(Path(sys.executable).with_name("grader")), "worker", "--concurrency", str(concurrency)]
+        self.process = subprocess.Popen(
+            argv + (["--beat"] if beat else []),
+            env=environment(settings),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.time() + 90
+        while not (status.exists() and status.stat().st_mtime >= started - 1):
+            if time.time() > deadline or self.process.poll() is not None:
+                raise RuntimeError("the worker did not start")
+            time.sleep(0.2)
+        time.sleep(1.0)  # the pool's other process and the consumer
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        """Stop gracefully (or kill after a while)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def start_worker(service_settings: Settings) -> Iterator[type[Worker]]:
+    """Start workers for this deployment; all are stopped at the end of the test."""
+    started: list[Worker] = []
+
+    def start(**kwargs: object) -> Worker:
+        worker = Worker(service_settings, **kwargs)  # type: ignore[arg-type]
+        started.append(worker)
+        return worker
+
+    yield start  # type: ignore[misc]
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def client(service_settings: Settings) -> FlaskClient:
+    """The API over Flask's test client, on this deployment's database and broker."""
+    return create_app(service_settings, {"TESTING": True}).test_client()
+
+
+def make_user(settings: Settings, name: str, role: Role = Role.student) -> str:
+    """Create a user and return a bearer token for them."""
+    with unit_of_work(settings.database_url) as session:
+        accounts.create_user(session, name, role, "password")
+        return accounts.create_token(session, name)
+
+
+def auth(token: str) -> dict[str, str]:
+    """Headers for a bearer token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def wait_graded(client: FlaskClient, token: str, ids: list[int], timeout: float = 90) -> list[dict]:
+    """Poll until every submission is graded (or errored); returns them."""
+    deadline = time.time() + timeout
+    while True:
+        bodies = [client.get(f"/api/v1/submissions/{i}", headers=auth(token)).get_json() for i in ids]
+        if all(b["status"] in ("graded", "error") for b in bodies):
+            return bodies
+        if time.time() > deadline:
+            pending = [b["id"] for b in bodies if b["status"] not in ("graded", "error")]
+            raise AssertionError(f"not graded in {timeout} s: {pending[:20]} ({len(pending)} left)")
+        time.sleep(0.2)

@@ -1,0 +1,144 @@
+"""Submit over HTTP, graded by real worker processes, read back: on PostgreSQL + Redis and on
+the embedded default. Then the failure cases: a worker killed mid-grade, a broker that lost its
+queue, a burst of 500 submissions from 20 students."""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from grader.db import unit_of_work
+from grader.models import CaseResultRow, Role, Status, Submission
+from grader.settings import Settings
+from tests.service.conftest import Worker, auth, make_user, wait_graded
+
+RIGHT = "def sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis, keepdim=keepdim)\n"
+WRONG = "def sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis)\n"
+SLOW = (
+    "import time\n\ndef sum_axis(x, axis, keepdim=False):\n    time.sleep(0.4)\n"
+    "    return x.sum(dim=axis, keepdim=keepdim)\n"
+)
+
+
+def _submit(client: FlaskClient, token: str, code: str, **headers: str) -> int:
+    response = client.post(
+        "/api/v1/submissions",
+        json={"exercise": "linalg.sum_axis", "code": code},
+        headers={**auth(token), **headers},
+    )
+    assert response.status_code in (200, 202), response.get_json()
+    return int(response.get_json()["id"])
+
+
+def test_submit_grade_read_back(
+    service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
+) -> None:
+    start_worker()
+    token = make_user(service_settings, "alice")
+    right, wrong = _submit(client, token, RIGHT), _submit(client, token, WRONG)
+    graded = {b["id"]: b for b in wait_graded(client, token, [right, wrong])}
+    assert graded[right]["status"] == "graded" and graded[right]["score"] == 10
+    assert graded[wrong]["score"] < 10
+    failed = [t for t in graded[wrong]["tests"] if not t["passed"]]
+    assert any("keepdim" in t["message"] for t in failed)
+    hidden = [t for t in graded[right]["tests"] if t["visibility"] == "hidden"]
+    assert hidden and all(
+        set(t) == {"name", "visibility", "passed", "points", "max_points", "message"} for t in hidden
+    )
+    chinese = client.get(f"/api/v1/submissions/{wrong}?lang=zh", headers=auth(token)).get_json()
+    assert any("keepdim" in t["message"] and "形状" in t["message"] for t in chinese["tests"])
+    listing = client.get("/api/v1/submissions", headers=auth(token)).get_json()
+    assert [item["id"] for item in listing["items"]] == [wrong, right] and listing["total"] == 2
+
+
+def test_idempotency_key_returns_the_same_submission(service_settings: Settings, client: FlaskClient) -> None:
+    token = make_user(service_settings, "bob")
+    first = client.post(
+        "/api/v1/submissions",
+        json={"exercise": "linalg.sum_axis", "code": RIGHT},
+        headers={**auth(token), "Idempotency-Key": "retry-1"},
+    )
+    again = client.post(
+        "/api/v1/submissions",
+        json={"exercise": "linalg.sum_axis", "code": RIGHT},
+        headers={**auth(token), "Idempotency-Key": "retry-1"},
+    )
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert first.get_json()["id"] == again.get_json()["id"]
+    with unit_of_work(service_settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+def test_worker_killed_mid_grade_is_graded_exactly_once(
+    service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
+) -> None:
+    token = make_user(service_settings, "carol")
+    doomed = start_worker(concurrency=1)
+    submission = _submit(client, token, SLOW)
+    deadline = time.time() + 30
+    while _status(service_settings, submission) != Status.running:
+        assert time.time() < deadline, "never started"
+        time.sleep(0.05)
+    doomed.kill()  # SIGKILL mid-grade: the task is neither acknowledged nor recorded
+    start_worker(beat=True)  # the sweep finds it running past the deadline and enqueues it again
+    (body,) = wait_graded(client, token, [submission], timeout=120)
+    assert body["status"] == "graded" and body["score"] == 10
+    with unit_of_work(service_settings.database_url) as session:
+        row = session.get(Submission, submission)
+        assert row is not None and row.attempts >= 2
+        cases = session.scalar(
+            select(func.count()).select_from(CaseResultRow).where(CaseResultRow.submission_id == submission)
+        )
+        assert cases == len(body["tests"])  # one set of results, not two
+
+
+def _status(settings: Settings, submission: int) -> Status:
+    with unit_of_work(settings.database_url) as session:
+        row = session.get(Submission, submission)
+        assert row is not None
+        return row.status
+
+
+def test_broker_that_lost_its_queue_is_recovered_by_the_sweep(
+    service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
+) -> None:
+    token = make_user(service_settings, "dave")
+    ids = [_submit(client, token, RIGHT) for _ in range(10)]
+    _lose_queue(service_settings)  # nothing consumed them yet: they are gone from the broker
+    start_worker(beat=True)
+    bodies = wait_graded(client, token, ids, timeout=120)
+    assert all(b["status"] == "graded" and b["score"] == 10 for b in bodies)
+
+
+def _lose_queue(settings: Settings) -> None:
+    if settings.broker_url.startswith("redis"):
+        redis.Redis.from_url(settings.broker_url).flushdb()
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.broker_url.removeprefix("sqla+"))
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM kombu_message"))
+
+
+def test_burst_of_500_from_20_students(
+    service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
+) -> None:
+    start_worker(concurrency=2, beat=True)
+    tokens = [make_user(service_settings, f"student{i}") for i in range(20)]
+    teacher = make_user(service_settings, "teacher", Role.instructor)
+    ids = [_submit(client, tokens[i % 20], RIGHT if i % 3 else WRONG) for i in range(500)]
+    assert len(set(ids)) == 500
+    bodies = wait_graded(client, teacher, ids, timeout=400)
+    assert all(b["status"] == "graded" for b in bodies)
+    assert sum(b["score"] == 10 for b in bodies) == sum(1 for i in range(500) if i % 3)
+    with unit_of_work(service_settings.database_url) as session:
+        rows = session.scalars(select(Submission)).all()
+        assert len(rows) == 500
+        assert all(len(row.results) == len(bodies[0]["tests"]) for row in rows)  # no duplicates
+    book = client.get("/api/v1/gradebook", headers=auth(teacher)).get_json()
+    assert len(book["students"]) == 20
+    assert all(student["scores"]["linalg.sum_axis"] == 10 for student in book["students"])

@@ -1,0 +1,46 @@
+"""The worker's Celery app: the grader's configuration plus the tasks, and one sandbox zygote
+per pool process, started with the process and restarted if it dies."""
+
+from __future__ import annotations
+
+import logging
+
+from celery.signals import worker_process_init, worker_process_shutdown
+
+from grader.queue import make_celery
+from grader.services.sandbox_status import write_report
+from grader.settings import Settings
+from worker.sandbox.client import Sandbox
+
+log = logging.getLogger(__name__)
+settings = Settings()
+app = make_celery(settings.broker_url, sweep_every_seconds=max(settings.sweep_after_seconds / 3, 1.0))
+app.conf.include = ["worker.tasks"]
+
+_sandbox: Sandbox | None = None
+
+
+def sandbox() -> Sandbox:
+    """This process's sandbox (its zygote is started again by the next run if it died)."""
+    global _sandbox
+    if _sandbox is None:
+        _sandbox = Sandbox(settings.sandbox)
+        _sandbox.start()
+        write_report(settings, _sandbox.mechanisms, _sandbox.mechanism_details)
+        missing = _sandbox.missing_mechanisms()
+        if missing:
+            log.error("SANDBOX LAYERS NOT ACTIVE: %s (%s)", ", ".join(missing), _sandbox.mechanism_details)
+            if settings.strict_sandbox:
+                raise RuntimeError("GRADER_SANDBOX_STRICT is set and sandbox layers are missing")
+    return _sandbox
+
+
+@worker_process_init.connect
+def _start_zygote(**_kwargs: object) -> None:
+    sandbox()
+
+
+@worker_process_shutdown.connect
+def _stop_zygote(**_kwargs: object) -> None:
+    if _sandbox is not None:
+        _sandbox.close()

@@ -1,0 +1,62 @@
+"""Celery tasks: thin, each claims its work from the database, calls a service, records."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task
+
+from grader import queue
+from grader.db import unit_of_work
+from grader.services import regrade, submissions
+from grader.services.grading_run import run_job
+from worker.celery_app import app, sandbox, settings
+from worker.sandbox.client import SandboxError
+
+log = logging.getLogger(__name__)
+
+
+@app.task(name=queue.GRADE, bind=True, acks_late=True, reject_on_worker_lost=True)
+def grade_submission(self: Task, submission_id: int) -> str:
+    """Grade one submission; safe to run again for the same id (a graded one is left alone)."""
+    with unit_of_work(settings.database_url) as session:
+        job = submissions.claim(session, submission_id, worker=self.request.hostname or "worker")
+    if job is None:
+        return "skipped"
+    try:
+        report, grading_ms = run_job(job, sandbox())
+    except (SandboxError, OSError, RuntimeError) as exc:  # the grader failed, not the student
+        log.exception("grading submission %s failed", submission_id)
+        with unit_of_work(settings.database_url) as session:
+            retry = submissions.record_failure(
+                session, submission_id, f"{type(exc).__name__}: {exc}", settings.max_attempts
+            )
+        if retry:
+            raise self.retry(countdown=min(2**job.attempt, 30), max_retries=settings.max_attempts) from exc
+        return "error"
+    with unit_of_work(settings.database_url) as session:
+        recorded = submissions.record_report(session, submission_id, report, grading_ms)
+        if recorded:
+            regrade.complete(session, submission_id)
+    return "graded" if recorded else "duplicate"
+
+
+@app.task(name=queue.SWEEP)
+def sweep() -> int:
+    """Enqueue again what was left queued or running past the deadline; returns how many."""
+    with unit_of_work(settings.database_url) as session:
+        ids = submissions.stale(session, settings.sweep_after_seconds)
+        submissions.touch(session, ids)
+    queue.enqueue_grading(settings, ids)
+    if ids:
+        log.warning("sweep re-enqueued %d submission(s): %s", len(ids), ids[:20])
+    return len(ids)
+
+
+@app.task(name=queue.REGRADE_EXERCISE)
+def regrade_exercise(slug: str, requested_by: int | None) -> int:
+    """Regrade every submission of an exercise against its current version."""
+    with unit_of_work(settings.database_url) as session:
+        ids = regrade.reset_exercise(session, slug, requested_by)
+    queue.enqueue_grading(settings, ids)
+    return len(ids)
