@@ -169,3 +169,16 @@ class Regrade(Base):
     new_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=now)
     completed_at: Mapped[datetime | None]
+
+
+class WorkerHeartbeat(Base):
+    """A grading process and its sandbox layers, as it last reported itself."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=now)
+    seen_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    mechanisms: Mapped[dict[str, Any]]

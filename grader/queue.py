@@ -12,6 +12,7 @@ from grader.settings import Settings
 GRADE = "grader.grade_submission"
 SWEEP = "grader.sweep"
 REGRADE_EXERCISE = "grader.regrade_exercise"
+WEBHOOK = "grader.deliver_webhook"
 QUEUE = "grading"
 
 

@@ -94,6 +94,7 @@ class Settings:
     sweep_after_seconds: float = field(default_factory=lambda: _number("GRADER_SWEEP_AFTER_SECONDS", 120))
     max_attempts: int = field(default_factory=lambda: int(_number("GRADER_MAX_ATTEMPTS", 3)))
     max_upload_bytes: int = 256 * 1024
+    webhook_allow_private: bool = field(default_factory=lambda: _flag("GRADER_WEBHOOK_ALLOW_PRIVATE"))
 
     @property
     def embedded(self) -> bool:

@@ -4,11 +4,16 @@ per pool process, started with the process and restarted if it dies."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+import time
 
 from celery.signals import worker_process_init, worker_process_shutdown
 
+from grader.db import unit_of_work
 from grader.queue import make_celery
-from grader.services.sandbox_status import write_report
+from grader.services import workers
 from grader.settings import Settings
 from worker.sandbox.client import Sandbox
 
@@ -26,13 +31,38 @@ def sandbox() -> Sandbox:
     if _sandbox is None:
         _sandbox = Sandbox(settings.sandbox)
         _sandbox.start()
-        write_report(settings, _sandbox.mechanisms, _sandbox.mechanism_details)
+        _start_heartbeat(_sandbox)
         missing = _sandbox.missing_mechanisms()
         if missing:
             log.error("SANDBOX LAYERS NOT ACTIVE: %s (%s)", ", ".join(missing), _sandbox.mechanism_details)
             if settings.strict_sandbox:
                 raise RuntimeError("GRADER_SANDBOX_STRICT is set and sandbox layers are missing")
     return _sandbox
+
+
+HEARTBEAT_SECONDS = 10.0
+
+
+def _start_heartbeat(box: Sandbox) -> None:
+    """Record this process in the database now and every few seconds (a daemon thread)."""
+    name = f"{socket.gethostname()}:{os.getpid()}"
+
+    def record() -> None:
+        with unit_of_work(settings.database_url) as session:
+            workers.beat(
+                session, name, socket.gethostname(), os.getpid(), box.mechanisms, box.mechanism_details
+            )
+
+    def loop() -> None:
+        while True:
+            time.sleep(HEARTBEAT_SECONDS)
+            try:
+                record()
+            except Exception:  # the database may be briefly away; the next beat will tell
+                log.warning("heartbeat failed", exc_info=True)
+
+    record()
+    threading.Thread(target=loop, name="heartbeat", daemon=True).start()
 
 
 @worker_process_init.connect

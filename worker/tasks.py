@@ -8,7 +8,8 @@ from celery import Task
 
 from grader import queue
 from grader.db import unit_of_work
-from grader.services import regrade, submissions
+from grader.models import Submission
+from grader.services import regrade, submissions, webhooks
 from grader.services.grading_run import run_job
 from worker.celery_app import app, sandbox, settings
 from worker.sandbox.client import SandboxError
@@ -33,12 +34,38 @@ def grade_submission(self: Task, submission_id: int) -> str:
             )
         if retry:
             raise self.retry(countdown=min(2**job.attempt, 30), max_retries=settings.max_attempts) from exc
+        deliver_webhook.delay(submission_id)  # the final state is news too (no-op without a callback)
         return "error"
+    callback: str | None = None
     with unit_of_work(settings.database_url) as session:
         recorded = submissions.record_report(session, submission_id, report, grading_ms)
         if recorded:
             regrade.complete(session, submission_id)
+            row = session.get(Submission, submission_id)
+            callback = row.callback_url if row else None
+    if recorded and callback:
+        deliver_webhook.delay(submission_id)
     return "graded" if recorded else "duplicate"
+
+
+@app.task(name=queue.WEBHOOK, bind=True, max_retries=webhooks.MAX_ATTEMPTS - 1)
+def deliver_webhook(self: Task, submission_id: int) -> str:
+    """POST a finished submission to its callback URL; retried with backoff on failure."""
+    with unit_of_work(settings.database_url) as session:
+        row = session.get(Submission, submission_id)
+        if row is None or not row.callback_url:
+            return "none"
+        url, payload = row.callback_url, {"event": "submission.completed", **submissions.present(row, "en")}
+    outcome = webhooks.deliver(
+        url, payload, settings.secret_key(), allow_private=settings.webhook_allow_private
+    )
+    with unit_of_work(settings.database_url) as session:
+        submissions.note_webhook(
+            session, submission_id, self.request.retries + 1, outcome.status, outcome.error
+        )
+    if not outcome.ok and outcome.retryable and self.request.retries < webhooks.MAX_ATTEMPTS - 1:
+        raise self.retry(countdown=min(2**self.request.retries, 60))
+    return "delivered" if outcome.ok else "failed"
 
 
 @app.task(name=queue.SWEEP)

@@ -175,6 +175,18 @@ def record_failure(session: Session, submission_id: int, message: str, max_attem
     return retry
 
 
+def note_webhook(
+    session: Session, submission_id: int, attempts: int, status: int | None, error: str | None
+) -> None:
+    """Record the latest webhook attempt in the submission's report (for the instructor)."""
+    row = session.get(Submission, submission_id)
+    if row is None:
+        return
+    report = dict(row.report or {})
+    report["webhook"] = {"attempts": attempts, "status": status, "error": error, "delivered": error is None}
+    row.report = report
+
+
 def stale(session: Session, older_than_seconds: float) -> list[int]:
     """Submissions left queued or running past the deadline (lost by the broker, or whose
     worker died): the sweep enqueues them again."""

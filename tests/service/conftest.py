@@ -11,16 +11,18 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from grader.db import unit_of_work
 from grader.migrate import upgrade
-from grader.models import Role
+from grader.models import Role, WorkerHeartbeat
 from grader.services import accounts
 from grader.settings import Settings
 from grader.web.app import create_app
@@ -84,6 +86,8 @@ def environment(settings: Settings) -> dict[str, str]:
         "GRADER_SECRET_KEY": "test-secret",
         "GRADER_SWEEP_AFTER_SECONDS": str(settings.sweep_after_seconds),
         "GRADER_SUBMISSIONS_PER_MINUTE": str(settings.submissions_per_minute),
+        # The tests' webhook receiver listens on loopback, which production refuses.
+        "GRADER_WEBHOOK_ALLOW_PRIVATE": "1",
     }
 
 
@@ -92,7 +96,6 @@ class Worker:
 
     def __init__(self, settings: Settings, *, concurrency: int = 2, beat: bool = False) -> None:
         self.settings = settings
-        status = settings.instance_dir / "sandbox-status.json"
         started = time.time()
         argv = [str(Path(sys.executable).with_name("grader")), "worker", "--concurrency", str(concurrency)]
         self.process = subprocess.Popen(
@@ -103,11 +106,18 @@ class Worker:
             start_new_session=True,
         )
         deadline = time.time() + 90
-        while not (status.exists() and status.stat().st_mtime >= started - 1):
+        while self._alive_since(started) < concurrency:  # every pool process has its zygote
             if time.time() > deadline or self.process.poll() is not None:
                 raise RuntimeError("the worker did not start")
             time.sleep(0.2)
         time.sleep(1.0)  # the pool's other process and the consumer
+
+    def _alive_since(self, started: float) -> int:
+        with unit_of_work(self.settings.database_url) as session:
+            since = datetime.fromtimestamp(started - 1, UTC)
+            return len(
+                session.scalars(select(WorkerHeartbeat).where(WorkerHeartbeat.started_at >= since)).all()
+            )
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool processes at once."""

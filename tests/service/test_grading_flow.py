@@ -37,6 +37,9 @@ def test_submit_grade_read_back(
     service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
 ) -> None:
     start_worker()
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok", health
+    assert health["workers"]["count"] == 2 and health["sandbox"]["ok"] and not health["sandbox"]["missing"]
     token = make_user(service_settings, "alice")
     right, wrong = _submit(client, token, RIGHT), _submit(client, token, WRONG)
     graded = {b["id"]: b for b in wait_graded(client, token, [right, wrong])}
