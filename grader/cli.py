@@ -12,8 +12,7 @@ import click
 from grader import cli_service
 from grader.bank import UnknownExercise, get_exercise, load_bank
 from grader.exercise import Exercise, pick
-from grader.grading import grade
-from grader.report import Report
+from grader.grading import grade, rejected
 from grader.report_text import report_text, statement_text
 from grader.settings import Settings, SettingsError
 from grader.source_loader import SubmissionRejected, load_file
@@ -68,25 +67,12 @@ def _sandbox() -> Sandbox:
     return sandbox
 
 
-def _rejected_report(exercise: Exercise, exc: SubmissionRejected) -> Report:
-    from grader.messages import Finding
-
-    return Report(
-        exercise=exercise.slug,
-        status="invalid",
-        score=0.0,
-        max_score=exercise.points,
-        tests=[],
-        problem=Finding("bad_input", {"message": exc.message, "message_zh": exc.message_zh}),
-    )
-
-
 def _grade_command(path: Path, slug: str, seed: int | None, as_json: bool, lang: str) -> None:
     exercise = _exercise(slug)
     try:
         source = load_file(path)
     except SubmissionRejected as exc:
-        report = _rejected_report(exercise, exc)
+        report = rejected(exercise, exc)
     else:
         with _sandbox() as sandbox:
             report = grade(exercise, source, sandbox, seed=seed)

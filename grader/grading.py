@@ -18,7 +18,7 @@ from grader.compare import compare, same_grad, same_state
 from grader.exercise import Case, Comparison, Exercise
 from grader.messages import Finding, where
 from grader.report import CaseResult, Flag, FlagKind, Report
-from grader.source_loader import Source
+from grader.source_loader import Source, SubmissionRejected
 from grader.static_check import StaticReport, analyze
 from worker.sandbox.outcome import CaseOutcome, Cell, RunResult
 
@@ -83,6 +83,18 @@ def call_trusted(function: Callable[..., Any], args: tuple[Any, ...]) -> Expecte
         except Exception as exc:
             return Raised(type(exc).__name__, str(exc))
     return Returned(value, copies)
+
+
+def rejected(exercise: Exercise, exc: SubmissionRejected) -> Report:
+    """The report of a file that could not be read as a submission: 0, with the reason."""
+    return Report(
+        exercise=exercise.slug,
+        status="invalid",
+        score=0.0,
+        max_score=exercise.points,
+        tests=[],
+        problem=Finding("bad_input", {"message": exc.message, "message_zh": exc.message_zh}),
+    )
 
 
 def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | None) -> Report:

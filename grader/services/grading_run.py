@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from grader.bank import get_exercise
-from grader.grading import Runner, grade
+from grader.grading import Runner, grade, rejected
 from grader.report import Report
 from grader.services.submissions import GradingJob
 from grader.source_loader import SubmissionRejected, load_bytes
@@ -19,16 +19,7 @@ def run_job(job: GradingJob, runner: Runner) -> tuple[Report, float]:
     try:
         source = load_bytes(job.source.encode("utf-8"), notebook=job.notebook)
     except SubmissionRejected as exc:
-        from grader.messages import Finding
-
-        report = Report(
-            exercise=exercise.slug,
-            status="invalid",
-            score=0.0,
-            max_score=exercise.points,
-            tests=[],
-            problem=Finding("bad_input", {"message": exc.message, "message_zh": exc.message_zh}),
-        )
+        report = rejected(exercise, exc)
         return report, 0.0
     report = grade(exercise, source, runner, seed=job.seed)
     return report, (time.perf_counter() - started) * 1000

@@ -20,7 +20,7 @@ from grader.errors import Invalid, NotFound, RateLimited
 from grader.models import CaseResultRow, Role, Status, Submission, User, now
 from grader.report import Report
 from grader.services.catalog import current_version
-from grader.source_loader import Source, SubmissionRejected
+from grader.source_loader import Source
 
 MAX_CALLBACK_URL = 2000
 
@@ -152,15 +152,6 @@ def record_report(session: Session, submission_id: int, report: Report, grading_
         "mutants_matched": report.mutants_matched,
     }
     return True
-
-
-def record_rejection(session: Session, submission_id: int, exc: SubmissionRejected, points: float) -> None:
-    """A submission whose file cannot be read is graded 0 with the reason."""
-    report = Report(exercise="", status="invalid", score=0.0, max_score=points, tests=[])
-    from grader.messages import Finding
-
-    report.problem = Finding("bad_input", {"message": exc.message, "message_zh": exc.message_zh})
-    record_report(session, submission_id, report, 0.0)
 
 
 def record_failure(session: Session, submission_id: int, message: str, max_attempts: int) -> bool:

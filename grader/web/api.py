@@ -10,6 +10,7 @@ from grader import queue
 from grader.bank import get_exercise, load_bank
 from grader.db import unit_of_work
 from grader.errors import BadRequest, Invalid, NotFound, TooLarge
+from grader.exercise import Exercise
 from grader.models import User
 from grader.services import exercise_views, gradebook, regrade, submissions
 from grader.settings import Settings
@@ -31,6 +32,13 @@ def _lang() -> str:
     return lang
 
 
+def _exercise(slug: str) -> Exercise:
+    try:
+        return get_exercise(slug)
+    except KeyError:
+        raise NotFound(f"no exercise {slug!r}") from None
+
+
 def _positive(name: str, default: int, top: int) -> int:
     raw = request.args.get(name, str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= top:
@@ -49,11 +57,7 @@ def list_exercises() -> Any:
 def show_exercise(slug: str) -> Any:
     """One exercise: statement, signature, starter code, public examples."""
     lang = _lang()
-    try:
-        exercise = get_exercise(slug)
-    except KeyError:
-        raise NotFound(f"no exercise {slug!r}") from None
-    return jsonify(exercise_views.detail(exercise, lang))
+    return jsonify(exercise_views.detail(_exercise(slug), lang))
 
 
 def _submission_input() -> tuple[str, Source, str, str | None]:
@@ -167,10 +171,7 @@ def show_gradebook() -> Any:
 @instructor_required
 def exercise_stats(slug: str) -> Any:
     """Statistics of one exercise."""
-    try:
-        get_exercise(slug)
-    except KeyError:
-        raise NotFound(f"no exercise {slug!r}") from None
+    _exercise(slug)
     with unit_of_work(_settings().database_url) as session:
         return jsonify(gradebook.exercise_stats(session, slug))
 
@@ -190,10 +191,7 @@ def regrade_submission(submission_id: int) -> Any:
 @instructor_required
 def regrade_exercise(slug: str) -> Any:
     """Grade every submission of an exercise again, in the background (202)."""
-    try:
-        get_exercise(slug)
-    except KeyError:
-        raise NotFound(f"no exercise {slug!r}") from None
+    _exercise(slug)
     settings = _settings()
     with unit_of_work(settings.database_url) as session:
         count = regrade.count_exercise(session, slug)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from grader.db import unit_of_work
-from grader.models import CaseResultRow, Role, Status, Submission
+from grader.models import CaseResultRow, Regrade, Role, Status, Submission
 from grader.settings import Settings
 from tests.service.conftest import Worker, auth, make_user, wait_graded
 
@@ -145,3 +145,25 @@ def test_burst_of_500_from_20_students(
     book = client.get("/api/v1/gradebook", headers=auth(teacher)).get_json()
     assert len(book["students"]) == 20
     assert all(student["scores"]["linalg.sum_axis"] == 10 for student in book["students"])
+
+
+def test_regrade_goes_through_a_worker_and_is_audited(
+    service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
+) -> None:
+    start_worker()
+    token = make_user(service_settings, "erin")
+    teacher = make_user(service_settings, "mr_li", Role.instructor)
+    submission = _submit(client, token, WRONG)
+    (first,) = wait_graded(client, token, [submission])
+    response = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
+    assert response.status_code == 202
+    deadline = time.time() + 60
+    while True:
+        with unit_of_work(service_settings.database_url) as session:
+            audit = session.scalars(select(Regrade).where(Regrade.submission_id == submission)).all()
+            if audit and audit[0].completed_at is not None:
+                break
+        assert time.time() < deadline, "the regrade was not recorded"
+        time.sleep(0.2)
+    assert audit[0].old_score == first["score"] == audit[0].new_score
+    assert audit[0].requested_by is not None
