@@ -93,6 +93,39 @@ def create_token_cmd(name: str, label: str) -> None:
     click.echo(token)
 
 
+@tokens_group.command("list")
+@click.argument("name")
+def list_tokens_cmd(name: str) -> None:
+    """User NAME's tokens: id, label, prefix, created, last used, revoked."""
+    from grader.services import accounts
+
+    try:
+        with unit_of_work(_settings().database_url) as session:
+            rows = accounts.list_tokens(session, name)
+            lines = [
+                f"{t.id:>5}  {t.name:<12} {t.prefix}...  created {t.created_at:%Y-%m-%d %H:%M}  "
+                f"last used {t.last_used_at or '-'}  {'REVOKED' if t.revoked_at else 'active'}"
+                for t in rows
+            ]
+    except GraderError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo("\n".join(lines) if lines else f"{name} has no tokens")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token_cmd(token_id: int) -> None:
+    """Revoke a token by its id (see `grader tokens list NAME`)."""
+    from grader.services import accounts
+
+    try:
+        with unit_of_work(_settings().database_url) as session:
+            accounts.revoke_token(session, token_id)
+    except GraderError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"revoked token {token_id}")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)

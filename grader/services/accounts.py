@@ -72,6 +72,12 @@ def authenticate(session: Session, token: str) -> User:
     return row.user
 
 
+def list_tokens(session: Session, username: str) -> list[ApiToken]:
+    """A user's tokens (revoked ones included), oldest first."""
+    user = find_user(session, username)
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
 def revoke_token(session: Session, token_id: int) -> None:
     """Revoke a token by its id."""
     row = session.get(ApiToken, token_id)

@@ -12,6 +12,7 @@ from grader.db import engine_for
 from grader.migrate import check
 from grader.models import Base
 from grader.settings import Settings
+from grader.web.app import create_app
 from tests.service.conftest import environment
 
 GRADER = str(Path(sys.executable).with_name("grader"))
@@ -38,5 +39,13 @@ def test_users_tokens_and_sync_commands(service_settings: Settings) -> None:
     token = _grader(service_settings, "tokens", "create", "mei")
     assert token.returncode == 0 and token.stdout.startswith("tg_") and len(token.stdout.split()) == 1
     assert _grader(service_settings, "tokens", "create", "nobody").returncode == 1
+    listed = _grader(service_settings, "tokens", "list", "mei")
+    assert listed.returncode == 0 and token.stdout[:10] in listed.stdout and "active" in listed.stdout
+    token_id = listed.stdout.split()[0]
+    revoked = _grader(service_settings, "tokens", "revoke", token_id)
+    assert revoked.returncode == 0 and "REVOKED" in _grader(service_settings, "tokens", "list", "mei").stdout
+    app = create_app(service_settings, {"TESTING": True}).test_client()
+    refused = app.get("/api/v1/submissions", headers={"Authorization": f"Bearer {token.stdout.strip()}"})
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "unauthenticated"
     synced = _grader(service_settings, "exercises", "sync")
     assert synced.returncode == 0 and "linalg.sum_axis" in synced.stdout
