@@ -40,4 +40,7 @@ types: setup  ## mypy over grader, worker and exercises
 bench: setup  ## warm-zygote cost against a fresh interpreter per submission
 	$(BIN)/python bench/sandbox_overhead.py
 
-.PHONY: help setup up demo test lint types bench
+bench-service: setup  ## the service end to end: graded/s, latency at half load, against baselines
+	$(BIN)/python bench/service_throughput.py
+
+.PHONY: help setup up demo test lint types bench bench-service

@@ -7,22 +7,26 @@ For each backend, one run on this machine (servers and load generator share its 
   20 students with tokens;
 - the real processes: ``grader serve --workers 2`` (gunicorn) and one ``grader worker
   --concurrency 2`` (two pool processes, one zygote each), started with ``GRADER_*`` variables
-  and waited for (``/healthz`` answers, the worker wrote ``sandbox-status.json``, a few warm-up
-  submissions graded); always stopped at the end, on Ctrl-C and on errors too;
+  and waited for (``/healthz`` answers 200; the worker wrote ``sandbox-status.json`` or, where
+  that report moved to the database, both pool processes have their zygote; six warm-up
+  submissions graded); stopped as whole process groups at the end, on Ctrl-C, SIGTERM and errors;
 - sustained throughput: ``--count`` submissions of linalg.sum_axis (2/3 correct, 1/3 ignoring
   keepdim) POSTed by 8 client threads as fast as the API accepts them; graded per second =
   count / (first POST sent -> last ``graded_at``), read from the database; POST latency p50/p99;
 - latency at half that load: open loop, a scheduler issuing POSTs at fixed intervals through a
   thread pool for ``--seconds``; per submission, ``graded_at`` minus the client's send time;
-- the CPU each part used during the throughput phase (from /proc), to show what limits it.
+- the CPU each part used during the throughput phase, from /proc: the API (gunicorn), the
+  worker's Celery processes, the sandbox (zygotes and their children), PostgreSQL and Redis
+  (whole servers), this client, and whatever else ran on the machine ("other").
 
 Measured once per run, with no service running: the engine's own cost (``grade()`` in-process
 with a started ``Sandbox``, the grading work inside every submission) and two baselines on the
-same correct submission, converted to submissions/s on two cores as 2 / median (an upper bound
-for them, so the ratios are conservative): a fresh interpreter per submission (``python -c``
+same correct submission, converted to submissions/s as cores / median (an upper bound for
+them, so the ratios are conservative): a fresh interpreter per submission (``python -c``
 importing torch and grading in-process, no sandbox), and otter-grader's ``otter run`` on the
-smallest assignment (one question, three tests), installed in a cached venv in /tmp (reported as
-"not run" with the reason when it cannot be installed or run).
+smallest assignment (one question, three tests), installed once into a venv in /tmp kept across
+runs (otter-grader, ipykernel for the kernel it executes in, torch for the tests), reported as
+"not run" with the reason when it cannot be installed (10-minute cap) or run.
 
 Run: ``python bench/service_throughput.py [--backend redis|embedded|both] [--count N] [--seconds S]``.
 """
@@ -76,7 +80,7 @@ OPEN_LOOP_THREADS = 16
 WARMUP_SUBMISSIONS = 6
 API_WORKERS = 2
 WORKER_CONCURRENCY = 2
-CORES = 2
+CORES = os.cpu_count() or 1
 BIN = Path(sys.executable).parent
 PG_ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
 REDIS = "redis://127.0.0.1:6379"
@@ -194,27 +198,22 @@ def _make_students(database_url: str) -> list[str]:
 def deployment(backend: str) -> Iterator[Deployment]:
     """A migrated deployment with students; everything it created is removed at the end."""
     instance = Path(tempfile.mkdtemp(prefix=f"tg-bench-{backend}-"))
-    if backend == "embedded":
-        current = Deployment(
-            backend, instance, f"sqlite:///{instance}/grader.db", f"sqla+sqlite:///{instance}/broker.db"
-        )
-    else:
-        database = _create_postgres()
-        current = Deployment(
-            backend,
-            instance,
-            f"postgresql+psycopg://postgres@127.0.0.1/{database}",
-            f"{REDIS}/{_free_redis_index()}",
-            postgres_database=database,
-        )
+    current = Deployment(
+        backend, instance, f"sqlite:///{instance}/grader.db", f"sqla+sqlite:///{instance}/broker.db"
+    )
     try:
+        if backend == "redis":
+            current.postgres_database = _create_postgres()
+            current.database_url = f"postgresql+psycopg://postgres@127.0.0.1/{current.postgres_database}"
+            current.broker_url = f"{REDIS}/{_free_redis_index()}"
         upgrade(current.database_url)
         current.tokens = _make_students(current.database_url)
         yield current
     finally:
         engine_for(current.database_url).dispose()
-        if current.postgres_database:
+        if current.broker_url.startswith("redis://"):
             redis.Redis.from_url(current.broker_url).flushdb()
+        if current.postgres_database:
             _drop_postgres(current.postgres_database)
         shutil.rmtree(instance, ignore_errors=True)
 
@@ -441,7 +440,12 @@ class Graded:
     status: Status
     score: float | None
     max_score: float
+    started_at: float | None
     graded_at: float | None
+
+    def in_worker(self) -> float:
+        """Seconds from the worker's claim to the recorded grade."""
+        return (self.graded_at or 0.0) - (self.started_at or 0.0)
 
 
 class Client:
@@ -526,11 +530,22 @@ def wait_graded(database_url: str, ids: list[int], timeout: float) -> dict[int, 
     with unit_of_work(database_url) as session:
         rows = session.execute(
             select(
-                Submission.id, Submission.status, Submission.score, Submission.max_score, Submission.graded_at
+                Submission.id,
+                Submission.status,
+                Submission.score,
+                Submission.max_score,
+                Submission.started_at,
+                Submission.graded_at,
             ).where(Submission.id.in_(ids))
         ).all()
     return {
-        row.id: Graded(row.status, row.score, row.max_score, epoch(row.graded_at) if row.graded_at else None)
+        row.id: Graded(
+            row.status,
+            row.score,
+            row.max_score,
+            epoch(row.started_at) if row.started_at else None,
+            epoch(row.graded_at) if row.graded_at else None,
+        )
         for row in rows
     }
 
@@ -549,60 +564,95 @@ def wrongly_graded(sent: list[Sent], graded: dict[int, Graded]) -> int:
 # ---------------------------------------------------------------------------------- one backend
 
 
-@dataclass
+@dataclass(frozen=True)
+class Burst:
+    """The throughput phase: graded/s, how fast the API took the POSTs, where the time went."""
+
+    count: int
+    throughput: float
+    accepted: float
+    post_p50: float
+    post_p99: float
+    in_worker_p50: float
+    pool_busy: float
+    seconds: float
+    cpu: dict[str, float]
+    misgraded: int
+
+
+@dataclass(frozen=True)
+class HalfLoad:
+    """The open-loop phase at half the throughput: submit-to-graded latency and its parts."""
+
+    rate: float
+    count: int
+    send_lag_p99: float
+    latency_p50: float
+    latency_p99: float
+    queued_p50: float
+    in_worker_p50: float
+    misgraded: int
+
+
+@dataclass(frozen=True)
 class BackendResult:
     """Everything measured on one backend."""
 
     backend: str
-    count: int
-    throughput: float
-    post_p50: float
-    post_p99: float
-    half_rate: float
-    half_count: int
-    send_lag_p99: float
-    latency_p50: float
-    latency_p99: float
-    misgraded: int
-    cpu: dict[str, float]
-    burst_seconds: float
+    burst: Burst
+    half: HalfLoad
+
+
+def throughput_phase(client: Client, service: Service, database_url: str, count: int) -> Burst:
+    """``count`` submissions as fast as the API takes them, until the last is graded."""
+    before = cpu_snapshot(service)
+    sent = burst(client, count)
+    graded = wait_graded(database_url, [s.submission_id for s in sent], timeout=120 + count / 5)
+    cpu = cpu_delta(before, cpu_snapshot(service))
+    first = min(s.sent_at for s in sent)
+    last = max(g.graded_at or first for g in graded.values())
+    span = last - min(g.started_at or last for g in graded.values())
+    posts = [s.post_seconds for s in sent]
+    return Burst(
+        count=count,
+        throughput=count / (last - first),
+        accepted=count / (max(s.sent_at + s.post_seconds for s in sent) - first),
+        post_p50=percentile(posts, 50),
+        post_p99=percentile(posts, 99),
+        in_worker_p50=percentile([g.in_worker() for g in graded.values()], 50),
+        pool_busy=sum(g.in_worker() for g in graded.values()) / (WORKER_CONCURRENCY * span),
+        seconds=last - first,
+        cpu=cpu,
+        misgraded=wrongly_graded(sent, graded),
+    )
+
+
+def half_load_phase(client: Client, database_url: str, rate: float, seconds: float) -> HalfLoad:
+    """Open-loop submissions at ``rate`` for ``seconds``; latency from the client's send time."""
+    sent, lag = open_loop(client, rate, seconds)
+    graded = wait_graded(database_url, [s.submission_id for s in sent], timeout=120 + len(sent) / 5)
+    outcomes = [(s, graded[s.submission_id]) for s in sent]
+    return HalfLoad(
+        rate=rate,
+        count=len(sent),
+        send_lag_p99=lag,
+        latency_p50=percentile([(g.graded_at or s.sent_at) - s.sent_at for s, g in outcomes], 50),
+        latency_p99=percentile([(g.graded_at or s.sent_at) - s.sent_at for s, g in outcomes], 99),
+        queued_p50=percentile([(g.started_at or s.sent_at) - s.sent_at for s, g in outcomes], 50),
+        in_worker_p50=percentile([g.in_worker() for _, g in outcomes], 50),
+        misgraded=wrongly_graded(sent, graded),
+    )
 
 
 def measure_backend(backend: str, count: int, seconds: float) -> BackendResult:
     """Deploy, start, warm up, run the throughput and half-load phases, tear down."""
     with deployment(backend) as current, running_service(current) as service:
         client = Client(service.url, current.tokens)
-        timeout = 120 + count / 5
         warm = burst(client, WARMUP_SUBMISSIONS, threads=2)
         wait_graded(current.database_url, [s.submission_id for s in warm], timeout=120)
-
-        before = cpu_snapshot(service)
-        sent = burst(client, count)
-        graded = wait_graded(current.database_url, [s.submission_id for s in sent], timeout)
-        cpu = cpu_delta(before, cpu_snapshot(service))
-        first = min(s.sent_at for s in sent)
-        last = max(g.graded_at or first for g in graded.values())
-        throughput = count / (last - first)
-        posts = [s.post_seconds for s in sent]
-
-        half, lag = open_loop(client, throughput / 2, seconds)
-        half_graded = wait_graded(current.database_url, [s.submission_id for s in half], timeout)
-        latencies = [(half_graded[s.submission_id].graded_at or s.sent_at) - s.sent_at for s in half]
-        return BackendResult(
-            backend=backend,
-            count=count,
-            throughput=throughput,
-            post_p50=percentile(posts, 50),
-            post_p99=percentile(posts, 99),
-            half_rate=throughput / 2,
-            half_count=len(half),
-            send_lag_p99=lag,
-            latency_p50=percentile(latencies, 50),
-            latency_p99=percentile(latencies, 99),
-            misgraded=wrongly_graded(sent, graded) + wrongly_graded(half, half_graded),
-            cpu=cpu,
-            burst_seconds=last - first,
-        )
+        full = throughput_phase(client, service, current.database_url, count)
+        half = half_load_phase(client, current.database_url, full.throughput / 2, seconds)
+        return BackendResult(backend, full, half)
 
 
 # ---------------------------------------------------------------------------------- engine and baselines
@@ -629,6 +679,7 @@ class Baseline:
     """A baseline's median seconds per submission, or why it was not run."""
 
     name: str
+    short: str
     median: float | None = None
     runs: int = 0
     reason: str = ""
@@ -652,7 +703,7 @@ def fresh_interpreter(runs: int = 5) -> Baseline:
     """``python -c``: import torch and the grader, grade the correct submission in-process."""
     argv = [sys.executable, "-c", FRESH, SLUG, CORRECT]
     samples = _timed_runs(lambda: subprocess.run(argv, check=True, capture_output=True), runs)
-    return Baseline("fresh interpreter per submission", statistics.median(samples), runs)
+    return Baseline("fresh interpreter per submission", "fresh interpreter", statistics.median(samples), runs)
 
 
 def _otter_venv() -> Path:
@@ -732,11 +783,14 @@ def otter_baseline(runs: int = 3) -> Baseline:
     try:
         venv = _otter_venv()
     except subprocess.TimeoutExpired:
-        return Baseline(name, reason=f"installing otter-grader took over {OTTER_INSTALL_SECONDS} s")
+        return Baseline(
+            name, "otter run", reason=f"installing otter-grader took over {OTTER_INSTALL_SECONDS} s"
+        )
     except (subprocess.CalledProcessError, OSError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         text = detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)
-        return Baseline(name, reason=f"install failed: {text.strip().splitlines()[-1:] or exc}")
+        last = (text.strip().splitlines() or [str(exc)])[-1]
+        return Baseline(name, "otter run", reason=f"install failed: {last}")
     version = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import otter; print(otter.__version__)"],
         capture_output=True,
@@ -751,8 +805,8 @@ def otter_baseline(runs: int = 3) -> Baseline:
         try:
             samples = _timed_runs(lambda: _otter_run(venv, archive, submission, folder), runs)
         except (RuntimeError, OSError, subprocess.TimeoutExpired, ValueError) as exc:
-            return Baseline(name, reason=str(exc)[:200])
-    return Baseline(name, statistics.median(samples), runs)
+            return Baseline(name, "otter run", reason=str(exc)[:200])
+    return Baseline(name, "otter run", statistics.median(samples), runs)
 
 
 # ---------------------------------------------------------------------------------- report
@@ -776,21 +830,20 @@ def _verdict(ok: bool) -> str:
 
 def target_lines(result: BackendResult) -> list[str]:
     """One line per target of this backend."""
-    target = TARGETS[result.backend]
+    target, name = TARGETS[result.backend], result.backend
+    graded = result.burst.throughput
     lines = [
-        f"{result.backend}: >= {target.throughput:g} graded/s: "
-        f"{_verdict(result.throughput >= target.throughput)} ({result.throughput:.1f})"
+        f"{name}: >= {target.throughput:g} graded/s: {_verdict(graded >= target.throughput)} ({graded:.1f})"
     ]
-    if target.latency_p50 is not None:
-        lines.append(
-            f"{result.backend}: half-load p50 < {target.latency_p50 * 1000:g} ms: "
-            f"{_verdict(result.latency_p50 < target.latency_p50)} ({result.latency_p50 * 1000:.1f} ms)"
-        )
-    if target.latency_p99 is not None:
-        lines.append(
-            f"{result.backend}: half-load p99 < {target.latency_p99 * 1000:g} ms: "
-            f"{_verdict(result.latency_p99 < target.latency_p99)} ({result.latency_p99 * 1000:.1f} ms)"
-        )
+    for label, limit, value in (
+        ("p50", target.latency_p50, result.half.latency_p50),
+        ("p99", target.latency_p99, result.half.latency_p99),
+    ):
+        if limit is not None:
+            lines.append(
+                f"{name}: half-load {label} < {limit * 1000:g} ms: "
+                f"{_verdict(value < limit)} ({value * 1000:.1f} ms)"
+            )
     return lines
 
 
@@ -800,65 +853,91 @@ def _row(name: str, cells: list[str]) -> str:
 
 def cpu_lines(result: BackendResult) -> list[str]:
     """Where the CPU went during the throughput phase: core-seconds, then ms per submission."""
-    cpu = result.cpu
+    cpu, count = result.burst.cpu, result.burst.count
     parts = ["api", "worker", "sandbox", "client"]
     if result.backend == "redis":  # on the embedded backend these servers are not ours
         parts[3:3] = ["postgres", "redis"]
     other = cpu["machine"] - sum(cpu[p] for p in parts)
     total = ", ".join(f"{p} {cpu[p]:.1f}" for p in parts)
-    each = ", ".join(f"{p} {cpu[p] / result.count * 1000:.1f}" for p in parts)
+    each = ", ".join(f"{p} {cpu[p] / count * 1000:.1f}" for p in parts)
+    indent = " " * len(result.backend)
     return [
         f"{result.backend}: machine {cpu['machine']:.1f} of {cpu['available']:.1f} core-s "
-        f"({cpu['machine'] / cpu['available']:.0%} busy) over {result.burst_seconds:.1f} s: "
+        f"({cpu['machine'] / cpu['available']:.0%} busy) over {result.burst.seconds:.1f} s: "
         f"{total}, other {other:.1f}",
-        f"{' ' * len(result.backend)}  per submission (ms): {each}, other {other / result.count * 1000:.1f}",
+        f"{indent}  per submission (ms): {each}, other {other / count * 1000:.1f}",
     ]
+
+
+def service_rows(results: list[BackendResult], engine: float) -> list[tuple[str, list[str]]]:
+    """The table's rows: a label and one cell per backend."""
+    ms = 1000
+    return [
+        ("", [BACKEND_LABELS[r.backend] for r in results]),
+        ("submissions (throughput phase)", [str(r.burst.count) for r in results]),
+        ("graded per second", [f"{r.burst.throughput:.1f}" for r in results]),
+        ("  POSTs accepted per second meanwhile", [f"{r.burst.accepted:.1f}" for r in results]),
+        (
+            "  claim-to-graded p50 (ms), pool busy",
+            [f"{r.burst.in_worker_p50 * ms:.1f}, {r.burst.pool_busy:.0%}" for r in results],
+        ),
+        (
+            "POST latency p50 / p99 (ms)",
+            [f"{r.burst.post_p50 * ms:.1f} / {r.burst.post_p99 * ms:.1f}" for r in results],
+        ),
+        (
+            "half load: rate (/s), count, send lag p99",
+            [f"{r.half.rate:.1f}, {r.half.count}, {r.half.send_lag_p99 * ms:.0f} ms" for r in results],
+        ),
+        (
+            "half load: submit-to-graded p50 / p99 (ms)",
+            [f"{r.half.latency_p50 * ms:.1f} / {r.half.latency_p99 * ms:.1f}" for r in results],
+        ),
+        (
+            "  of which queued p50 / in the worker p50",
+            [f"{r.half.queued_p50 * ms:.1f} / {r.half.in_worker_p50 * ms:.1f}" for r in results],
+        ),
+        ("engine cost: grade() in-process, median (ms)", [f"{engine * ms:.1f}" for _ in results]),
+        (
+            "service overhead to grading work",
+            [f"{(r.half.latency_p50 - engine) / engine:.2f}x" for r in results],
+        ),
+        ("misgraded or error", [str(r.burst.misgraded + r.half.misgraded) for r in results]),
+    ]
+
+
+def baseline_lines(results: list[BackendResult], baselines: list[Baseline]) -> list[str]:
+    """Each baseline's median and rate (or why it was not run), then the service's ratios to them."""
+    lines = [
+        f"baselines (same correct submission; submissions/s = {CORES} / median, an upper bound for them):"
+    ]
+    for baseline in baselines:
+        if baseline.rate is None:
+            lines.append(f"  {baseline.name}: not run: {baseline.reason}")
+        else:
+            lines.append(
+                f"  {baseline.name}: median {baseline.median:.2f} s of {baseline.runs} runs "
+                f"-> {baseline.rate:.2f} submissions/s"
+            )
+    for baseline in baselines:
+        if baseline.rate is not None:
+            ratios = [f"{r.burst.throughput / baseline.rate:.0f}x" for r in results]
+            lines.append(_row(f"  throughput / {baseline.short}", ratios))
+    return lines
 
 
 def print_report(results: list[BackendResult], engine: float, baselines: list[Baseline]) -> None:
     """The table, the baselines with their ratios, the targets and the CPU breakdown."""
-    ms = 1000
     print()
     print(
         f"service throughput: {SLUG}, 2/3 correct, {STUDENTS} students, {CLIENT_THREADS} client threads, "
-        f"API gunicorn --workers 2, one worker --concurrency 2, {CORES} cores shared by all"
+        f"API gunicorn --workers {API_WORKERS}, one worker --concurrency {WORKER_CONCURRENCY}, "
+        f"{CORES} cores shared by all"
     )
-    print(_row("", [BACKEND_LABELS[r.backend] for r in results]))
-    print(_row("submissions (throughput phase)", [str(r.count) for r in results]))
-    print(_row("graded per second", [f"{r.throughput:.1f}" for r in results]))
-    print(
-        _row(
-            "POST latency p50 / p99 (ms)", [f"{r.post_p50 * ms:.1f} / {r.post_p99 * ms:.1f}" for r in results]
-        )
-    )
-    print(
-        _row(
-            "half load: rate (/s), count, send lag p99",
-            [f"{r.half_rate:.1f}, {r.half_count}, {r.send_lag_p99 * ms:.0f} ms" for r in results],
-        )
-    )
-    print(
-        _row(
-            "half load: submit-to-graded p50 / p99 (ms)",
-            [f"{r.latency_p50 * ms:.1f} / {r.latency_p99 * ms:.1f}" for r in results],
-        )
-    )
-    print(_row("engine cost: grade() in-process, median (ms)", [f"{engine * ms:.1f}" for _ in results]))
-    print(
-        _row(
-            "service overhead to grading work",
-            [f"{(r.latency_p50 - engine) / engine:.2f}x" for r in results],
-        )
-    )
-    print(_row("misgraded or error", [str(r.misgraded) for r in results]))
-    for baseline in baselines:
-        if baseline.rate is None:
-            print(_row(f"{baseline.name}", [f"not run: {baseline.reason}"]))
-            continue
-        label = f"{baseline.name}: {baseline.median:.2f} s, {baseline.rate:.2f}/s"
-        print(_row(label[:46], [f"{r.throughput / baseline.rate:.0f}x faster" for r in results]))
-    print("baselines: median of " + ", ".join(f"{b.runs} runs" for b in baselines if b.rate))
-    print(f"  submissions/s = {CORES} / median (both cores busy, an upper bound for the baseline)")
+    for label, cells in service_rows(results, engine):
+        print(_row(label, cells))
+    for line in baseline_lines(results, baselines):
+        print(line)
     print("targets:")
     for result in results:
         for line in target_lines(result):

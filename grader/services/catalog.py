@@ -14,12 +14,17 @@ from grader.errors import Invalid
 from grader.exercise import Exercise
 from grader.models import ExerciseVersion
 
+_HASHES: dict[str, str] = {}
+
 
 def content_hash(exercise: Exercise) -> str:
-    """SHA-256 of the module that defines the exercise (its tests change with it)."""
-    module = inspect.getmodule(exercise.reference)
-    source = inspect.getsource(module) if module else repr(exercise)
-    return hashlib.sha256(source.encode()).hexdigest()
+    """SHA-256 of the module that defines the exercise (its tests change with it); computed once
+    per process, since a loaded module does not change under a running process."""
+    if exercise.slug not in _HASHES:
+        module = inspect.getmodule(exercise.reference)
+        source = inspect.getsource(module) if module else repr(exercise)
+        _HASHES[exercise.slug] = hashlib.sha256(source.encode()).hexdigest()
+    return _HASHES[exercise.slug]
 
 
 @dataclass(frozen=True)
@@ -76,11 +81,35 @@ def sync_bank(session: Session) -> list[Synced]:
     return results
 
 
-def current_version(session: Session, slug: str) -> tuple[Exercise, ExerciseVersion]:
-    """The exercise and its current version row (synced on first use)."""
+def find_exercise(slug: str) -> Exercise:
+    """The bank's exercise, or Invalid naming the slug."""
     try:
-        exercise = get_exercise(slug)
+        return get_exercise(slug)
     except KeyError as exc:
         raise Invalid(str(exc.args[0])) from None
+
+
+def current_version(session: Session, slug: str) -> tuple[Exercise, ExerciseVersion]:
+    """The exercise and its current version row (synced on first use)."""
+    exercise = find_exercise(slug)
     row, _ = sync_exercise(session, exercise)
     return exercise, row
+
+
+def ensure_synced(database_url: str, slug: str, attempts: int = 3) -> None:
+    """Record the exercise's current version in a transaction of its own, so that concurrent
+    first submissions cannot collide inside theirs: whoever loses the insert race finds the
+    winner's row on the next attempt."""
+    from sqlalchemy.exc import IntegrityError
+
+    from grader.db import unit_of_work
+
+    exercise = find_exercise(slug)
+    for attempt in range(attempts):
+        try:
+            with unit_of_work(database_url) as session:
+                sync_exercise(session, exercise)
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise

@@ -12,7 +12,7 @@ from grader.db import unit_of_work
 from grader.errors import BadRequest, Invalid, NotFound, TooLarge
 from grader.exercise import Exercise
 from grader.models import User
-from grader.services import exercise_views, gradebook, regrade, submissions
+from grader.services import catalog, exercise_views, gradebook, regrade, submissions
 from grader.settings import Settings
 from grader.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, load_bytes
 from grader.web.auth import current_user, instructor_required, login_required
@@ -105,6 +105,7 @@ def create_submission() -> Any:
     """Queue a submission for grading (202), or return the one an Idempotency-Key made (200)."""
     slug, source, filename, callback = _submission_input()
     settings = _settings()
+    catalog.ensure_synced(settings.database_url, slug)
     with unit_of_work(settings.database_url) as session:
         user = session.merge(current_user())
         row, created = submissions.submit(
