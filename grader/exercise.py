@@ -124,13 +124,20 @@ class Exercise:
         """The name of the function the student defines."""
         return self.slug.split(".", 1)[1]
 
+    def _definition(self) -> ast.arguments:
+        func = ast.parse(f"def {self.signature}: pass").body[0]
+        assert isinstance(func, ast.FunctionDef)
+        return func.args
+
+    def parameter_names(self) -> list[str]:
+        """The names of the signature's positional parameters (for messages about inputs)."""
+        return [arg.arg for arg in self._definition().args]
+
     def parameters(self) -> tuple[int, int]:
         """(required, total) positional parameters of the signature."""
-        tree = ast.parse(f"def {self.signature}: pass")
-        func = tree.body[0]
-        assert isinstance(func, ast.FunctionDef)
-        total = len(func.args.args)
-        return total - len(func.args.defaults), total
+        arguments = self._definition()
+        total = len(arguments.args)
+        return total - len(arguments.defaults), total
 
     def cases(self, seed: int | None) -> list[Case]:
         """Public cases, then (unless ``seed`` is None) the hidden cases drawn from ``seed``."""

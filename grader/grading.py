@@ -127,7 +127,7 @@ def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | Non
         report = _invalid(exercise, cases, public, max_points, _load_problem(run, exercise), flags, "load")
         report.output, report.output_truncated = run.output, run.output_truncated
         return report
-    params = _parameter_names(exercise)
+    params = exercise.parameter_names()
     has_bans = bool(exercise.bans.names or exercise.bans.runtime)
     evasions = static.evasions if has_bans else []
     results = []
@@ -290,7 +290,7 @@ def attach_hints(
     ]
     if not failed:
         return []
-    params = _parameter_names(exercise)
+    params = exercise.parameter_names()
     explained: list[tuple[list[int], str, Any]] = []
     for mutant, function in mutant_functions(exercise):
         hits = []
@@ -352,14 +352,6 @@ def _same_kinds(a: Any, b: Any) -> bool:
             and all(_same_kinds(x, y) for x, y in zip(a, b, strict=True))
         )
     return type(a) is type(b)
-
-
-def _parameter_names(exercise: Exercise) -> list[str]:
-    import ast
-
-    func = ast.parse(f"def {exercise.signature}: pass").body[0]
-    assert isinstance(func, ast.FunctionDef)
-    return [arg.arg for arg in func.args.args]
 
 
 def _static_problem(static: StaticReport, exercise: Exercise) -> Finding | None:

@@ -137,10 +137,6 @@ class Mechanisms:
     active: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(LAYERS, False))
     detail: dict[str, str] = field(default_factory=dict)
 
-    def missing(self) -> list[str]:
-        """Layers not active here."""
-        return [name for name, on in self.active.items() if not on]
-
 
 @dataclass
 class Prepared:
