@@ -58,6 +58,28 @@ def test_special_floats_grad_and_views() -> None:
     assert _round_trip(torch.zeros(0, 3)).shape == (0, 3)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: torch.tensor(2.5),
+        lambda: torch.zeros(4, 0, 2, dtype=torch.int64),
+        lambda: torch.arange(6.0)[::2],
+        lambda: torch.ones(3).expand(2, 3),
+        lambda: torch.tensor([1 + 2j, 3 - 1j]).conj(),
+        lambda: torch.tensor([1.0, -2.0])._neg_view(),
+        lambda: torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).permute(2, 0, 1),
+        lambda: torch.tensor([True, False, True])[1:],
+        lambda: torch.randn(200, 300),
+    ],
+    ids=["0-d", "empty", "strided", "expanded", "conj", "neg", "permuted", "bool", "large"],
+)
+def test_any_layout_round_trips_as_its_values(make: object) -> None:
+    t = make()  # type: ignore[operator]
+    back = _round_trip(t)
+    assert back.is_contiguous() and back.shape == t.shape and back.dtype == t.dtype
+    assert torch.equal(back, t.resolve_conj().resolve_neg())
+
+
 def test_unsupported_values_are_named() -> None:
     class Sub(torch.Tensor):
         pass

@@ -96,6 +96,12 @@ class _Child:
         self.limits = wire.DEFAULT_LIMITS
         self.buffer = bytearray()
         self.eof = False
+        # Opened once: the CPU budget is checked several times a case. The descriptor stays
+        # bound to this process, so a recycled pid is never read by mistake.
+        try:
+            self.stat = os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            self.stat = -1
 
     def prepare(self, capture: _Capture, limits: wire.Limits) -> None:
         """Give a (spare) child the run it will serve: its output capture and reply limits."""
@@ -119,8 +125,7 @@ class _Child:
     def cpu_seconds(self) -> float:
         """CPU time the child has used so far, read from outside (its own threads included)."""
         try:
-            with open(f"/proc/{self.pid}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
+            fields = os.pread(self.stat, 1024, 0).rsplit(b")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
         except (OSError, IndexError, ValueError):
             return 0.0
@@ -181,10 +186,10 @@ class _Child:
         with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
         self.drain_output()
-        for fd in (self.job, self.result, self.output):
+        for fd in (self.job, self.result, self.output, self.stat):
             if fd >= 0:
                 os.close(fd)
-        self.job = self.result = self.output = -1
+        self.job = self.result = self.output = self.stat = -1
 
 
 class Sandbox:
@@ -194,6 +199,7 @@ class Sandbox:
         self.config = config or SandboxConfig()
         self.mechanisms: dict[str, bool] = {}
         self.mechanism_details: dict[str, str] = {}
+        self.huge_page_mib = 0  # the zygote's heap backed by 2 MiB pages (cheaper forks)
         self._process: subprocess.Popen[bytes] | None = None
         self._control: zygote.Channel | None = None
         self._spares: deque[_Child] = deque()
@@ -222,6 +228,7 @@ class Sandbox:
         self._control.settimeout(30)
         self.mechanisms = hello["mechanisms"]
         self.mechanism_details = hello.get("detail", {})
+        self.huge_page_mib = int(hello.get("huge_page_mib") or 0)
 
     @property
     def running(self) -> bool:

@@ -27,10 +27,18 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 
+MADV_COLLAPSE = 25
+HUGE_PAGE = 2 << 20
+
+_libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+
 
 def _check(result: int, what: str) -> None:
     if result != 0:
         err = ctypes.get_errno()
+        # ctypes keeps errno between calls, and the landlock package reads it to decide whether
+        # its own calls failed: a failure seen here must not look like one of theirs.
+        ctypes.set_errno(0)
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
@@ -65,3 +73,8 @@ def prctl(option: int, arg: int = 0) -> None:
         ),
         f"prctl({option})",
     )
+
+
+def madvise(address: int, length: int, advice: int) -> None:
+    """madvise(2)."""
+    _check(_libc.madvise(address, length, advice), "madvise")

@@ -115,8 +115,10 @@ class _Encoder:
         name = DTYPE_NAMES.get(value.dtype)
         if name is None:
             return {"t": "other", "type": f"torch.Tensor of dtype {value.dtype}"}
-        data = value.detach().resolve_conj().resolve_neg().contiguous().clone()
-        raw = bytes(data.untyped_storage())
+        data = value.detach().resolve_conj().resolve_neg().contiguous()
+        # Bytes through a uint8 view and numpy: one copy (``bytes(storage)`` went element by
+        # element, about 20 microseconds per value).
+        raw = data.reshape(-1).view(torch.uint8).numpy().tobytes()
         node: dict[str, Any] = {
             "t": "tensor",
             "dtype": name,

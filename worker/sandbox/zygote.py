@@ -20,6 +20,8 @@ import struct
 import sys
 from typing import Any
 
+from worker.sandbox import linux
+
 _HEADER = struct.Struct("<I")
 
 
@@ -139,6 +141,7 @@ class Zygote:
         self.prepared = confine.prepare(self.readable)
         self.children: set[int] = set()
         self.unreaped: set[int] = set()
+        self.huge_page_bytes = 0
 
     def probe(self) -> None:
         """Fork one child that tries every layer and reports which ones took."""
@@ -247,6 +250,7 @@ class Zygote:
                 "pid": os.getpid(),
                 "mechanisms": self.mechanisms.active,
                 "detail": self.mechanisms.detail,
+                "huge_page_mib": self.huge_page_bytes >> 20,
             },
         )
         try:
@@ -269,9 +273,44 @@ class Zygote:
                     os.killpg(pid, signal.SIGKILL)
 
 
+def collapse_to_huge_pages(maps: int) -> int:
+    """Back the zygote's large anonymous regions (the C heap torch filled at import, Python's
+    arenas) with 2 MiB pages; returns the bytes collapsed.
+
+    A fork copies one page-table entry per 4 KiB page of anonymous memory and takes a reference
+    on each page, and the child's exit drops them all again: with ~140 MiB of heap that was most
+    of a child's cost (about 15 of 20 ms of CPU between the two). A huge page is one entry; a
+    child that writes to one still copies only the 4 KiB it touched (the kernel splits the
+    mapping in the child). ``maps`` is a descriptor on /proc/self/maps opened before the chroot.
+    Best effort: a kernel without MADV_COLLAPSE (before 6.1) or with THP off just forks slower.
+    """
+    os.lseek(maps, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(maps, 1 << 16):
+        chunks.append(chunk)
+    collapsed = 0
+    for line in b"".join(chunks).decode(errors="replace").splitlines():
+        fields = line.split()
+        # Private writable anonymous memory only: no file, no stack, no vdso.
+        if len(fields) < 5 or fields[1] != "rw-p" or (len(fields) > 5 and fields[5] != "[heap]"):
+            continue
+        start, end = (int(part, 16) for part in fields[0].split("-"))
+        start = (start + linux.HUGE_PAGE - 1) & ~(linux.HUGE_PAGE - 1)
+        end &= ~(linux.HUGE_PAGE - 1)
+        if end - start < linux.HUGE_PAGE:
+            continue
+        try:
+            linux.madvise(start, end - start, linux.MADV_COLLAPSE)
+            collapsed += end - start
+        except OSError:
+            continue  # not supported here, or a part could not be collapsed: no harm done
+    return collapsed
+
+
 def main() -> None:
     """Entry point of the zygote process."""
     control = socket.socket(fileno=0)
+    maps = os.open("/proc/self/maps", os.O_RDONLY | os.O_CLOEXEC)  # before the chroot hides /proc
     _warm_torch()
     zygote = Zygote(control)
     zygote.probe()
@@ -279,6 +318,8 @@ def main() -> None:
     # collector, so a collection in a child does not copy each page it touches.
     gc.collect()
     gc.freeze()
+    zygote.huge_page_bytes = collapse_to_huge_pages(maps)
+    os.close(maps)
     zygote.serve()
 
 
