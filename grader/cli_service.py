@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -190,16 +190,18 @@ def up_cmd(port: int, concurrency: int) -> None:
 
     settings = _settings()
     upgrade(settings.database_url)
-    token = _demo_token(settings)
+    demo = _demo_accounts(settings)
     worker = subprocess.Popen(_worker_argv(concurrency, beat=True))
     api = subprocess.Popen(_serve_argv("127.0.0.1", port, 2))
     url = f"http://127.0.0.1:{port}"
     click.echo(f"\ntensor-grader is up at {url}  (API docs: {url}/api/v1/docs)")
-    if token:
+    if demo and "student_password" in demo:
+        click.echo(f"portal: sign in at {url}/login as student 'demo', password {demo['student_password']}")
+        click.echo(f"        or as instructor 'teacher', password {demo['instructor_password']}")
+    if demo:
+        token = demo["token"]
         click.echo(f"demo student 'demo', token: {token}")
-        click.echo(
-            f"try:  GRADER_TOKEN={token} grader submit examples/sum_axis.py --exercise linalg.sum_axis"
-        )
+        click.echo(f"try:  GRADER_TOKEN={token} grader submit examples/sum_axis.py -e linalg.sum_axis")
     else:
         click.echo("make a student and a token:  grader users create NAME && grader tokens create NAME")
     click.echo("Ctrl-C stops it.\n")
@@ -219,27 +221,34 @@ def up_cmd(port: int, concurrency: int) -> None:
                 process.kill()
 
 
-def _demo_token(settings: Settings) -> str | None:
-    """A token for a demo student, made on the first start of an embedded instance."""
+def _demo_accounts(settings: Settings) -> dict[str, str] | None:
+    """A demo student (password and token) and instructor (password), made on the first start
+    of an embedded instance and kept, readable by its owner only, in the instance folder."""
     from grader.services import accounts
 
-    marker = settings.instance_dir / "demo-token"
+    marker = settings.instance_dir / "demo-accounts.json"
     if marker.exists():
-        return marker.read_text().strip()
+        loaded: dict[str, str] = json.loads(marker.read_text())
+        return loaded
+    earlier = settings.instance_dir / "demo-token"  # an instance made before the portal existed
+    if earlier.exists():
+        return {"token": earlier.read_text().strip()}
     if not settings.embedded:
         return None
+    demo = {"student_password": secrets.token_urlsafe(9), "instructor_password": secrets.token_urlsafe(9)}
     with unit_of_work(settings.database_url) as session:
-        with contextlib.suppress(GraderError):  # made on an earlier start
-            accounts.create_user(session, "demo", Role.student)
-        token = accounts.create_token(session, "demo", "demo")
-    marker.write_text(token)
-    marker.chmod(0o600)
-    return token
+        accounts.create_user(session, "demo", Role.student, demo["student_password"])
+        accounts.create_user(session, "teacher", Role.instructor, demo["instructor_password"])
+        demo["token"] = accounts.create_token(session, "demo", "demo")
+    descriptor = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        json.dump(demo, out)
+    return demo
 
 
 @click.command("submit")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--exercise", "slug", required=True)
+@click.option("--exercise", "-e", "slug", required=True)
 @click.option("--url", envvar="GRADER_URL", default="http://127.0.0.1:8000", show_default=True)
 @click.option("--token", envvar="GRADER_TOKEN", required=True, help="or GRADER_TOKEN")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en")

@@ -95,6 +95,8 @@ class Settings:
     max_attempts: int = field(default_factory=lambda: int(_number("GRADER_MAX_ATTEMPTS", 3)))
     max_upload_bytes: int = 256 * 1024
     webhook_allow_private: bool = field(default_factory=lambda: _flag("GRADER_WEBHOOK_ALLOW_PRIVATE"))
+    # Session cookies only over HTTPS: set behind TLS (the embedded default serves plain HTTP).
+    secure_cookies: bool = field(default_factory=lambda: _flag("GRADER_SECURE_COOKIES"))
 
     @property
     def embedded(self) -> bool:

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from grader import queue
-from grader.bank import get_exercise, load_bank
+from grader.bank import load_bank
 from grader.db import unit_of_work
-from grader.errors import BadRequest, Invalid, NotFound, TooLarge
-from grader.exercise import Exercise
+from grader.errors import BadRequest, Invalid
 from grader.models import User
-from grader.services import catalog, exercise_views, gradebook, regrade, submissions
-from grader.settings import Settings
-from grader.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, load_bytes
+from grader.services import exercise_views, gradebook, intake, regrade, submissions
+from grader.source_loader import MAX_SOURCE_BYTES, Source
 from grader.web.auth import current_user, instructor_required, login_required
+from grader.web.common import app_settings, exercise_or_404
 
 blueprint = Blueprint("api", __name__)
 
-
-def _settings() -> Settings:
-    settings: Settings = current_app.config["GRADER_SETTINGS"]
-    return settings
 
 
 def _lang() -> str:
@@ -31,12 +26,6 @@ def _lang() -> str:
         raise Invalid("lang must be en or zh")
     return lang
 
-
-def _exercise(slug: str) -> Exercise:
-    try:
-        return get_exercise(slug)
-    except KeyError:
-        raise NotFound(f"no exercise {slug!r}") from None
 
 
 def _positive(name: str, default: int, top: int) -> int:
@@ -57,7 +46,7 @@ def list_exercises() -> Any:
 def show_exercise(slug: str) -> Any:
     """One exercise: statement, signature, starter code, public examples."""
     lang = _lang()
-    return jsonify(exercise_views.detail(_exercise(slug), lang))
+    return jsonify(exercise_views.detail(exercise_or_404(slug), lang))
 
 
 def _submission_input() -> tuple[str, Source, str, str | None]:
@@ -71,10 +60,7 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
         if upload is None or not upload.filename:
             raise Invalid("attach the submission as the multipart field 'file' (.py or .ipynb)")
         filename = upload.filename
-        if not filename.endswith((".py", ".ipynb")):
-            raise Invalid(f"{filename}: submit a .py file or a .ipynb notebook")
-        data = upload.read(MAX_SOURCE_BYTES + 1)
-        notebook = filename.endswith(".ipynb")
+        source = intake.load_upload(filename, upload.read(MAX_SOURCE_BYTES + 1))
     else:
         body = request.get_json(silent=True)
         if body is None:
@@ -87,15 +73,9 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
             raise Invalid("'code' must be the source as a string")
         if callback is not None and not isinstance(callback, str):
             raise Invalid("'callback_url' must be a string")
-        data, filename, notebook = code.encode("utf-8"), "submission.py", False
+        filename, source = "submission.py", intake.load_code(code)
     if not isinstance(slug, str) or not slug:
         raise Invalid("'exercise' must name an exercise, e.g. linalg.sum_axis")
-    if len(data) > MAX_SOURCE_BYTES:
-        raise TooLarge(f"the submission is over {MAX_SOURCE_BYTES // 1024} KiB; submit only your code")
-    try:
-        source = load_bytes(data, notebook=notebook)
-    except SubmissionRejected as exc:
-        raise Invalid(exc.message) from None
     return slug, source, filename, callback
 
 
@@ -104,24 +84,16 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
 def create_submission() -> Any:
     """Queue a submission for grading (202), or return the one an Idempotency-Key made (200)."""
     slug, source, filename, callback = _submission_input()
-    settings = _settings()
-    catalog.ensure_synced(settings.database_url, slug)
-    with unit_of_work(settings.database_url) as session:
-        user = session.merge(current_user())
-        row, created = submissions.submit(
-            session,
-            user,
-            slug,
-            source,
-            filename=filename,
-            callback_url=callback,
-            idempotency_key=request.headers.get("Idempotency-Key"),
-            per_minute=settings.submissions_per_minute,
-        )
-        body = submissions.present(row, "en", full=False)
-    if created:
-        queue.enqueue_grading(settings, [row.id])
-    body["url"] = f"/api/v1/submissions/{row.id}"
+    body, created = intake.accept(
+        app_settings(),
+        current_user(),
+        slug,
+        source,
+        filename=filename,
+        callback_url=callback,
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    body["url"] = f"/api/v1/submissions/{body['id']}"
     return jsonify(body), 202 if created else 200
 
 
@@ -130,7 +102,7 @@ def create_submission() -> Any:
 def show_submission(submission_id: int) -> Any:
     """A submission with its results (the caller's own; instructors see all)."""
     lang = _lang()
-    with unit_of_work(_settings().database_url) as session:
+    with unit_of_work(app_settings().database_url) as session:
         row = submissions.get_visible(session, session.merge(current_user()), submission_id)
         return jsonify(submissions.present(row, lang))
 
@@ -140,7 +112,7 @@ def show_submission(submission_id: int) -> Any:
 def list_submissions() -> Any:
     """The caller's submissions, newest first; instructors may filter by student and exercise."""
     page, per_page = _positive("page", 1, 100000), _positive("per_page", 20, 100)
-    with unit_of_work(_settings().database_url) as session:
+    with unit_of_work(app_settings().database_url) as session:
         user: User = session.merge(current_user())
         rows, total = submissions.list_visible(
             session,
@@ -158,7 +130,7 @@ def list_submissions() -> Any:
 @instructor_required
 def show_gradebook() -> Any:
     """Best score per student and exercise, as JSON or ?format=csv."""
-    with unit_of_work(_settings().database_url) as session:
+    with unit_of_work(app_settings().database_url) as session:
         if request.args.get("format") == "csv":
             return Response(
                 gradebook.gradebook_csv(session),
@@ -172,8 +144,8 @@ def show_gradebook() -> Any:
 @instructor_required
 def exercise_stats(slug: str) -> Any:
     """Statistics of one exercise."""
-    _exercise(slug)
-    with unit_of_work(_settings().database_url) as session:
+    exercise_or_404(slug)
+    with unit_of_work(app_settings().database_url) as session:
         return jsonify(gradebook.exercise_stats(session, slug))
 
 
@@ -181,7 +153,7 @@ def exercise_stats(slug: str) -> Any:
 @instructor_required
 def regrade_submission(submission_id: int) -> Any:
     """Grade one submission again (202)."""
-    settings = _settings()
+    settings = app_settings()
     with unit_of_work(settings.database_url) as session:
         regrade.reset_submission(session, submission_id, current_user().id)
     queue.enqueue_grading(settings, [submission_id])
@@ -192,8 +164,8 @@ def regrade_submission(submission_id: int) -> Any:
 @instructor_required
 def regrade_exercise(slug: str) -> Any:
     """Grade every submission of an exercise again, in the background (202)."""
-    _exercise(slug)
-    settings = _settings()
+    exercise_or_404(slug)
+    settings = app_settings()
     with unit_of_work(settings.database_url) as session:
         count = regrade.count_exercise(session, slug)
     queue.enqueue_regrade(settings, slug, current_user().id)  # a task: a course may have thousands

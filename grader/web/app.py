@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from kombu.exceptions import OperationalError as BrokerDown
+from sqlalchemy.exc import OperationalError as DatabaseDown
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from grader.errors import GraderError, RateLimited
 from grader.settings import Settings
+
+csrf = CSRFProtect()
 
 
 def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -21,14 +27,23 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         # A little over the source limit, so a multipart envelope around a legal file fits.
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; a long edit must not fail
     )
     app.config.update(overrides or {})
 
-    from grader.web import api, health, openapi
+    from grader.web import api, dashboard, health, openapi, pages, portal
 
+    csrf.init_app(app)
+    csrf.exempt(api.blueprint)  # bearer tokens, not cookies: nothing to forge
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(openapi.blueprint, url_prefix="/api/v1")
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(portal.blueprint)
+    app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
+    pages.init_app(app)
     _register_errors(app)
     return app
 
@@ -38,34 +53,55 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
+def _wants_json() -> bool:
+    """API clients get JSON errors; browsers get a page (scripts of the portal ask for JSON)."""
+    if request.path.startswith(("/api/", "/healthz")):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _error(status: int, code: str, message: str, retry_after: int | None = None) -> Response:
+    if _wants_json():
+        response = jsonify(error_body(code, message))
+    else:
+        response = Response(
+            render_template("error.html", status=status, code=code, message=message, retry_after=retry_after)
+        )
+    response.status_code = status
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(GraderError)
-    def domain_error(exc: GraderError) -> Any:
-        response = jsonify(error_body(exc.code, exc.message))
-        response.status_code = exc.status
-        if isinstance(exc, RateLimited):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+    def domain_error(exc: GraderError) -> Response:
+        retry = exc.retry_after if isinstance(exc, RateLimited) else None
+        return _error(exc.status, exc.code, exc.message, retry)
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_exc: RequestEntityTooLarge) -> Any:
+    def too_large(_exc: RequestEntityTooLarge) -> Response:
         limit = app.config["GRADER_SETTINGS"].max_upload_bytes // 1024
-        response = jsonify(
-            error_body("too_large", f"the request is too large: submissions are at most {limit} KiB")
-        )
-        response.status_code = 413
-        return response
+        return _error(413, "too_large", f"the request is too large: submissions are at most {limit} KiB")
+
+    @app.errorhandler(CSRFError)
+    def stale_form(_exc: CSRFError) -> Response:
+        message = "the form expired or came from another site; reload the page and send it again"
+        return _error(400, "csrf", message)
+
+    @app.errorhandler(DatabaseDown)
+    @app.errorhandler(BrokerDown)
+    def unavailable(_exc: Exception) -> Response:
+        app.logger.exception("a backing service is unavailable")
+        message = "the grading service is unavailable for a moment; nothing you sent was lost, try again"
+        return _error(503, "unavailable", message, retry_after=5)
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Any:
+    def http_error(exc: HTTPException) -> Response:
         code = (exc.name or "error").lower().replace(" ", "_")
-        response = jsonify(error_body(code, exc.description or exc.name or "error"))
-        response.status_code = exc.code or 500
-        return response
+        return _error(exc.code or 500, code, exc.description or exc.name or "error")
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> Any:
+    def unexpected(exc: Exception) -> Response:
         app.logger.exception("unexpected error")
-        response = jsonify(error_body("internal", "the server failed; the error was logged"))
-        response.status_code = 500
-        return response
+        return _error(500, "internal", "the server failed; the error was logged")

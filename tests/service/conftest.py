@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,16 +44,20 @@ def _drop_postgres(name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["postgres+redis", "embedded"])
-def service_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    """Settings for a fresh deployment, migrated: PostgreSQL + Redis, or SQLite + SQLite broker."""
+BACKENDS = ["postgres+redis", "embedded"]
+
+
+@contextmanager
+def deployment(kind: str, folder: Path) -> Iterator[Settings]:
+    """A fresh deployment, migrated: a new PostgreSQL database and Redis db index, or SQLite
+    database and broker files in ``folder``; dropped at the end."""
     base = Settings()
-    if request.param == "embedded":
+    if kind == "embedded":
         settings = replace(
             base,
-            instance_dir=tmp_path,
-            database_url=f"sqlite:///{tmp_path}/grader.db",
-            broker_url=f"sqla+sqlite:///{tmp_path}/broker.db",
+            instance_dir=folder,
+            database_url=f"sqlite:///{folder}/grader.db",
+            broker_url=f"sqla+sqlite:///{folder}/broker.db",
             sweep_after_seconds=3.0,
             submissions_per_minute=1000,
         )
@@ -62,7 +67,7 @@ def service_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         db_index = 1 + int(uuid.uuid4().int % 14)
         settings = replace(
             base,
-            instance_dir=tmp_path,
+            instance_dir=folder,
             database_url=f"postgresql+psycopg://postgres@127.0.0.1/{database}",
             broker_url=f"{REDIS}/{db_index}",
             sweep_after_seconds=3.0,
@@ -70,10 +75,19 @@ def service_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         )
         redis.Redis.from_url(settings.broker_url).flushdb()
     upgrade(settings.database_url)
-    yield settings
-    if database:
-        redis.Redis.from_url(settings.broker_url).flushdb()
-        _drop_postgres(database)
+    try:
+        yield settings
+    finally:
+        if database:
+            redis.Redis.from_url(settings.broker_url).flushdb()
+            _drop_postgres(database)
+
+
+@pytest.fixture(params=BACKENDS)
+def service_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh deployment, migrated: PostgreSQL + Redis, or SQLite + SQLite broker."""
+    with deployment(request.param, tmp_path) as settings:
+        yield settings
 
 
 def environment(settings: Settings) -> dict[str, str]:

@@ -1,0 +1,40 @@
+"""Turning exercise text and case values into what a page shows (always escaped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# Statements are CommonMark written by instructors; raw HTML in them is shown as text, not run.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def statement_html(text: str) -> Markup:
+    """A statement's Markdown as safe HTML."""
+    return Markup(_markdown.render(text))  # html is off: the renderer escapes
+
+
+def show_value(value: Any) -> str:
+    """A case value (as ``exercise_views.to_json`` makes it) the way Python would print it."""
+    if isinstance(value, dict) and "tensor" in value:
+        grad = ", requires_grad=True" if value.get("requires_grad") else ""
+        return f"tensor({value['tensor']!r}, dtype=torch.{value['dtype']}{grad})"
+    if isinstance(value, dict) and "raises" in value:
+        return f"raises {value['raises']}"
+    if isinstance(value, list):
+        return "[" + ", ".join(show_value(item) for item in value) + "]"
+    return repr(value)
+
+
+def show_args(args: list[Any]) -> str:
+    """The arguments of a call, comma-separated."""
+    return ", ".join(show_value(item) for item in args)
+
+
+def points(value: float | None) -> str:
+    """A score for people: at most two decimals, no trailing zeros (6.43, 10, 0.71)."""
+    if value is None:
+        return "–"
+    return f"{round(value, 2):g}"

@@ -1,0 +1,50 @@
+"""What every HTML page shares: the signed-in user, the language, UI words, security headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, request
+
+from grader.web.formatting import points, show_args, show_value, statement_html
+from grader.web.sessions import is_instructor, language, page_user
+from grader.web.ui_text import translate
+
+# Scripts only from this site, never inline: a student's code shown on a page cannot run.
+# Styles allow inline because the editor component injects its own style elements.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Template globals and the response headers of the pages."""
+
+    app.add_template_filter(statement_html, "statement")
+    app.add_template_filter(show_value, "value")
+    app.add_template_filter(show_args, "args")
+    app.add_template_filter(points, "points")
+
+    @app.context_processor
+    def page_globals() -> dict[str, Any]:
+        user = page_user()
+        lang = language()
+        return {
+            "me": user,
+            "me_instructor": is_instructor(user),
+            "ui_lang": lang,
+            "t": lambda key, **values: translate(key, lang, **values),
+        }
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        if request.path.startswith("/api/"):
+            return response
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            response.headers.setdefault("Cache-Control", "no-store")  # pages are per user
+        return response
