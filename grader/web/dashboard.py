@@ -1,0 +1,260 @@
+"""The instructor dashboard: overview, one exercise, the gradebook, a student, a submission,
+users and their tokens. Views parse, call the services, render; every change is a POST form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from grader import queue
+from grader.bank import load_bank
+from grader.db import unit_of_work
+from grader.errors import Invalid, NotFound
+from grader.exercise import pick
+from grader.models import Status, User
+from grader.services import accounts, dashboard, gradebook, regrade, submissions
+from grader.web.common import app_settings, exercise_or_404
+from grader.web.sessions import instructor_page, language, page_user
+
+blueprint = Blueprint("dashboard", __name__)
+PER_PAGE = 50
+
+
+def _me() -> User:
+    user = page_user()
+    assert user is not None  # every view is an @instructor_page
+    return user
+
+
+def _titles(lang: str) -> dict[str, str]:
+    return {slug: pick(e.title, lang) for slug, e in load_bank().items()}
+
+
+@blueprint.get("/")
+@instructor_page
+def overview() -> Any:
+    """Submissions today, queue and workers, pass rates by exercise."""
+    with unit_of_work(app_settings().database_url) as db:
+        data = dashboard.overview(db)
+    bars = [(r.slug.split(".", 1)[-1], round(100 * r.full_marks / r.attempted)) for r in data.pass_rates]
+    return render_template("dashboard/overview.html", o=data, bars=bars, titles=_titles(language()))
+
+
+@blueprint.get("/exercises/<slug>")
+@instructor_page
+def exercise(slug: str) -> Any:
+    """Score histogram, failing cases, mistakes recognised, attempts to first full score."""
+    found = exercise_or_404(slug)
+    with unit_of_work(app_settings().database_url) as db:
+        stats = gradebook.exercise_stats(db, slug)
+        failing = dashboard.failing_cases(db, slug)
+        mutants = dashboard.mutants_seen(db, found, language())
+        first_full = dashboard.attempts_to_full(db, slug)
+        queued = regrade.count_exercise(db, slug)
+    top = stats["max_score"] or found.points
+    bins = [(f"{top * i / 10:g}–{top * (i + 1) / 10:g}", n) for i, n in enumerate(stats["histogram"])]
+    return render_template(
+        "dashboard/exercise.html",
+        exercise=found,
+        title=pick(found.title, language()),
+        stats=stats,
+        bins=bins,
+        failing=failing,
+        mutants=mutants,
+        known=[(m.name, pick(m.hint, language()) if m.hint else "") for m in found.mutants],
+        first_full=first_full,
+        first_bars=[(str(n), count) for n, count in first_full.distribution],
+        total=queued,
+    )
+
+
+@blueprint.post("/exercises/<slug>/regrade")
+@instructor_page
+def regrade_exercise(slug: str) -> Any:
+    """Regrade every submission of the exercise, once the instructor ticked the confirmation."""
+    exercise_or_404(slug)
+    if request.form.get("confirm") != "yes":
+        flash("Nothing was regraded: tick “I understand” to confirm.", "error")
+        return redirect(url_for("dashboard.exercise", slug=slug) + "#regrade")
+    settings = app_settings()
+    with unit_of_work(settings.database_url) as db:
+        count = regrade.count_exercise(db, slug)
+    queue.enqueue_regrade(settings, slug, _me().id)  # a task: a course may have thousands
+    flash(f"{count} submissions of {slug} are queued to be graded again.", "info")
+    return redirect(url_for("dashboard.exercise", slug=slug))
+
+
+def _sort_args(book: dict[str, Any]) -> tuple[str, bool]:
+    sort = request.args.get("sort", "student")
+    if sort not in gradebook.SORT_KEYS and sort not in book["exercises"]:
+        sort = "student"
+    return sort, request.args.get("dir") == "desc"
+
+
+@blueprint.get("/gradebook")
+@instructor_page
+def show_gradebook() -> Any:
+    """Students × exercises, best scores and a total, sorted by any column; filter by unit."""
+    unit = request.args.get("unit") or None
+    with unit_of_work(app_settings().database_url) as db:
+        book = gradebook.gradebook(db, unit)
+    sort, descending = _sort_args(book)
+    return render_template(
+        "dashboard/gradebook.html",
+        book=book,
+        rows=gradebook.sorted_gradebook(book, sort, descending),
+        sort=sort,
+        descending=descending,
+        unit=unit,
+        units=sorted({e.unit for e in load_bank().values()}),
+    )
+
+
+@blueprint.get("/gradebook.csv")
+@instructor_page
+def gradebook_csv() -> Any:
+    """The gradebook as a CSV download (same columns as the API's)."""
+    unit = request.args.get("unit") or None
+    with unit_of_work(app_settings().database_url) as db:
+        body = gradebook.gradebook_csv(db, unit)
+    name = f"gradebook-{unit}.csv" if unit else "gradebook.csv"
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
+    )
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        raise Invalid("page must be a whole number") from None
+
+
+@blueprint.get("/students/<username>")
+@instructor_page
+def student(username: str) -> Any:
+    """All of a student's submissions, newest first, a page at a time."""
+    page = _page()
+    with unit_of_work(app_settings().database_url) as db:
+        user = accounts.find_user(db, username)
+        rows, total = submissions.list_visible(db, _me(), page=page, per_page=PER_PAGE, student=username)
+        items = dashboard.lines(rows)
+        db.expunge(user)
+    return render_template(
+        "dashboard/student.html",
+        student=user,
+        items=items,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        total=total,
+        titles=_titles(language()),
+    )
+
+
+@blueprint.get("/submissions/<int:submission_id>")
+@instructor_page
+def submission(submission_id: int) -> Any:
+    """Any submission: code, result, flags, grading details, regrade audit, a regrade button."""
+    lang = language()
+    with unit_of_work(app_settings().database_url) as db:
+        row = submissions.get_visible(db, db.merge(_me()), submission_id)
+        data = submissions.present(row, lang)
+        data.update(
+            source=row.source,
+            filename=row.filename,
+            notebook=row.notebook,
+            title=pick(row.exercise_version.title, lang),
+            pending=row.status in (Status.queued, Status.running),
+        )
+        details = dashboard.grading_details(row)
+        audit = dashboard.regrade_audit(db, submission_id)
+    return render_template("dashboard/submission.html", s=data, details=details, audit=audit)
+
+
+@blueprint.post("/submissions/<int:submission_id>/regrade")
+@instructor_page
+def regrade_submission(submission_id: int) -> Any:
+    """Queue one submission again (audited), then back to its page."""
+    settings = app_settings()
+    with unit_of_work(settings.database_url) as db:
+        regrade.reset_submission(db, submission_id, _me().id)
+    queue.enqueue_grading(settings, [submission_id])
+    flash(f"Submission #{submission_id} is queued to be graded again.", "info")
+    return redirect(url_for("dashboard.submission", submission_id=submission_id))
+
+
+def _users_page(status: int = 200, **extra: Any) -> Any:
+    with unit_of_work(app_settings().database_url) as db:
+        users = dashboard.list_users(db)
+    roles = [r.value for r in accounts.roles_creatable_by(_me())]
+    return render_template("dashboard/users.html", users=users, roles=roles, **extra), status
+
+
+@blueprint.get("/users")
+@instructor_page
+def users() -> Any:
+    """Every user with their number of tokens, and the form to create one."""
+    return _users_page()
+
+
+@blueprint.post("/users")
+@instructor_page
+def create_user() -> Any:
+    """Create a user; invalid fields (a taken name, a short password) show the form again (422)."""
+    form = request.form
+    try:
+        with unit_of_work(app_settings().database_url) as db:
+            user = accounts.register_user(
+                db, _me(), form.get("username", ""), form.get("role", ""), form.get("password", "")
+            )
+            name = user.username
+    except Invalid as exc:
+        return _users_page(422, error=exc.message, form=form)
+    flash(f"The {form.get('role')} {name} can sign in now.", "info")
+    return redirect(url_for("dashboard.user", username=name))
+
+
+def _user_page(username: str, new_token: str | None = None) -> Any:
+    with unit_of_work(app_settings().database_url) as db:
+        user = accounts.find_user(db, username)
+        tokens = [dashboard.token_line(t) for t in accounts.list_tokens(db, username)]
+        may_manage = accounts.may_manage(_me(), user)
+        db.expunge(user)
+    return render_template(
+        "dashboard/user.html", user=user, tokens=tokens, may_manage=may_manage, new_token=new_token
+    )
+
+
+@blueprint.get("/users/<username>")
+@instructor_page
+def user(username: str) -> Any:
+    """One user's tokens, with forms to create and revoke them."""
+    return _user_page(username)
+
+
+@blueprint.post("/users/<username>/tokens")
+@instructor_page
+def create_token(username: str) -> Any:
+    """A new token, shown on the page this once (it is not stored, so it cannot be shown again)."""
+    name = request.form.get("name", "").strip() or "api"
+    if len(name) > 80:
+        raise Invalid("a token name is at most 80 characters")
+    with unit_of_work(app_settings().database_url) as db:
+        accounts.check_may_manage(_me(), accounts.find_user(db, username))
+        token = accounts.create_token(db, username, name)
+    return _user_page(username, new_token=token)
+
+
+@blueprint.post("/users/<username>/tokens/<int:token_id>/revoke")
+@instructor_page
+def revoke_token(username: str, token_id: int) -> Any:
+    """Revoke one of the user's tokens; it is refused from then on."""
+    with unit_of_work(app_settings().database_url) as db:
+        token = accounts.get_token(db, token_id)
+        if token.user.username != username:
+            raise NotFound(f"{username} has no token {token_id}")
+        accounts.check_may_manage(_me(), token.user)
+        accounts.revoke_token(db, token_id)
+    flash(f"The token {token.prefix}… is revoked.", "info")
+    return redirect(url_for("dashboard.user", username=username))
