@@ -168,12 +168,14 @@ def test_uploading_a_file(alice: FlaskClient):
             None,
         ),  # graded 0, not refused
         ({"code": "x" * (300 * 1024)}, 413, "KiB"),
-        ({"file": (io.BytesIO(b"hello"), "notes.txt")}, 422, "submit a .py file or a .ipynb notebook"),
-        ({"file": (io.BytesIO(b"{not json"), "broken.ipynb")}, 422, "notebook"),
+        ({"file": (b"hello", "notes.txt")}, 422, "submit a .py file or a .ipynb notebook"),
+        ({"file": (b"{not json", "broken.ipynb")}, 422, "notebook"),
     ],
 )
 def test_bad_submissions_get_a_clear_error(alice: FlaskClient, data: dict, status: int, message: str | None):
     token = page_token(alice, f"/exercises/{SLUG}")
+    if "file" in data:  # a fresh stream per run: the test client closes it
+        data = {"file": (io.BytesIO(data["file"][0]), data["file"][1])}
     response = alice.post(
         f"/exercises/{SLUG}/submit",
         data={"csrf_token": token, **data},
@@ -239,3 +241,29 @@ def test_pages_send_a_strict_content_security_policy(alice: FlaskClient):
         "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     )
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+HOSTILE = (
+    "# </textarea></pre><script>alert(1)</script>\n"
+    "def sum_axis(x, axis, keepdim=False):\n"
+    "    print('<b onmouseover=alert(2)>out</b>')\n"
+    "    raise ValueError('<img src=x onerror=alert(3)>')\n"
+)
+
+
+def test_everything_a_student_wrote_is_escaped(
+    service_settings: Settings, alice: FlaskClient, sandbox: Sandbox
+):
+    sent = submit(alice, HOSTILE)["body"]
+    grade_now(service_settings, sent["id"], sandbox)
+    pages = {
+        "editor": alice.get(f"/exercises/{SLUG}").get_data(as_text=True),
+        "submission": alice.get(sent["page"]).get_data(as_text=True),
+        "fragment": alice.get(sent["fragment"]).get_data(as_text=True),
+    }
+    for name, html in pages.items():
+        for raw in ["<script>alert(1)", "<b onmouseover", "<img src=x onerror"]:
+            assert raw not in html, (name, raw)
+    assert "&lt;/textarea&gt;&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in pages["editor"]
+    assert "&lt;img src=x onerror=alert(3)&gt;" in pages["fragment"]  # the exception, as text
+    assert "&lt;b onmouseover=alert(2)&gt;out&lt;/b&gt;" in pages["submission"]  # the output, as text
