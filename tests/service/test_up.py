@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import requests
+
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sum_axis.py"
 
@@ -61,6 +63,7 @@ def test_up_then_submit(tmp_path: Path) -> None:
         )
         assert submitted.returncode == 0, submitted.stdout + submitted.stderr
         assert submitted.stdout.startswith("linalg.sum_axis: 10.0 / 10.0  (graded)")
+        _sign_in_to_the_portal(f"http://127.0.0.1:{port}", printed)
         assert (tmp_path / "grader.db").exists() and (tmp_path / "broker.db").exists()
     finally:
         os.killpg(service.pid, signal.SIGINT)
@@ -68,3 +71,16 @@ def test_up_then_submit(tmp_path: Path) -> None:
             service.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(service.pid, signal.SIGKILL)
+
+
+def _sign_in_to_the_portal(url: str, printed: str) -> None:
+    """The printed demo student signs in and sees the graded exercise at full marks."""
+    password = re.search(r"as student 'demo', password (\S+)", printed).group(1)  # type: ignore[union-attr]
+    browser = requests.Session()
+    form = browser.get(f"{url}/login", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    page = browser.post(
+        f"{url}/login", data={"username": "demo", "password": password, "csrf_token": token}, timeout=30
+    )
+    assert page.url.endswith("/exercises"), page.url
+    assert '<li class="exercise-item state-full" data-slug="linalg.sum_axis">' in page.text
