@@ -267,3 +267,34 @@ def test_everything_a_student_wrote_is_escaped(
     assert "&lt;/textarea&gt;&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in pages["editor"]
     assert "&lt;img src=x onerror=alert(3)&gt;" in pages["fragment"]  # the exception, as text
     assert "&lt;b onmouseover=alert(2)&gt;out&lt;/b&gt;" in pages["submission"]  # the output, as text
+
+
+def test_a_database_that_is_down_is_a_503_page(service_settings: Settings):
+    from dataclasses import replace
+
+    from grader.web.app import create_app
+
+    down = replace(service_settings, database_url="postgresql+psycopg://postgres@127.0.0.1:9/none")
+    browser = create_app(down, {"TESTING": True}).test_client()
+    token = page_token(browser, "/login")
+    response = browser.post("/login", data={"username": "alice", "password": "password", "csrf_token": token})
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "unavailable" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"]
+
+
+def test_a_broker_that_is_down_loses_no_submission(service_settings: Settings, client: FlaskClient):
+    from dataclasses import replace
+
+    from grader.db import unit_of_work
+    from grader.models import Status, Submission
+    from grader.web.app import create_app
+
+    make_user(service_settings, "alice")
+    down = replace(service_settings, broker_url="redis://127.0.0.1:9/0")
+    browser = create_app(down, {"TESTING": True}).test_client()
+    sign_in(browser, "alice")
+    sent = submit(browser, RIGHT)
+    assert sent["status"] == 202  # stored; the sweep enqueues it once the broker is back
+    with unit_of_work(service_settings.database_url) as session:
+        assert session.get(Submission, sent["body"]["id"]).status == Status.queued
