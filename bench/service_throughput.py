@@ -28,7 +28,8 @@ smallest assignment (one question, three tests), installed once into a venv in /
 runs (otter-grader, ipykernel for the kernel it executes in, torch for the tests), reported as
 "not run" with the reason when it cannot be installed (10-minute cap) or run.
 
-Run: ``python bench/service_throughput.py [--backend redis|embedded|both] [--count N] [--seconds S]``.
+Run: ``python bench/service_throughput.py [--backend redis|embedded|both] [--count N] [--seconds S]
+[--no-baselines]``.
 """
 
 from __future__ import annotations
@@ -960,16 +961,21 @@ def main() -> None:
     parser.add_argument("--backend", choices=["redis", "embedded", "both"], default="both")
     parser.add_argument("--count", type=int, default=600, help="submissions in the throughput phase")
     parser.add_argument("--seconds", type=float, default=15, help="duration of the half-load phase")
+    parser.add_argument(
+        "--no-baselines", action="store_true", help="skip the fresh-interpreter and otter baselines"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _interrupt_on_sigterm)  # so the service is stopped on kill too
 
     backends = ["redis", "embedded"] if args.backend == "both" else [args.backend]
     print("engine cost (in-process grade with a warm sandbox)...", flush=True)
     engine = engine_cost()
-    print("baseline: fresh interpreter per submission...", flush=True)
-    baselines = [fresh_interpreter()]
-    print("baseline: otter-grader (installs into /tmp/otter-venv once)...", flush=True)
-    baselines.append(otter_baseline())
+    baselines = []
+    if not args.no_baselines:
+        print("baseline: fresh interpreter per submission...", flush=True)
+        baselines.append(fresh_interpreter())
+        print("baseline: otter-grader (installs into /tmp/otter-venv once)...", flush=True)
+        baselines.append(otter_baseline())
     results = []
     for backend in backends:
         print(f"backend {backend}: deploy, start, {args.count} submissions, then half load...", flush=True)

@@ -36,14 +36,9 @@ def grade_submission(self: Task, submission_id: int) -> str:
             raise self.retry(countdown=min(2**job.attempt, 30), max_retries=settings.max_attempts) from exc
         deliver_webhook.delay(submission_id)  # the final state is news too (no-op without a callback)
         return "error"
-    callback: str | None = None
     with unit_of_work(settings.database_url) as session:
         recorded = submissions.record_report(session, submission_id, report, grading_ms)
-        if recorded:
-            regrade.complete(session, submission_id)
-            row = session.get(Submission, submission_id)
-            callback = row.callback_url if row else None
-    if recorded and callback:
+    if recorded and job.callback_url:
         deliver_webhook.delay(submission_id)
     return "graded" if recorded else "duplicate"
 

@@ -167,3 +167,8 @@ def test_regrade_goes_through_a_worker_and_is_audited(
         time.sleep(0.2)
     assert audit[0].old_score == first["score"] == audit[0].new_score
     assert audit[0].requested_by is not None
+    with unit_of_work(service_settings.database_url) as session:
+        cases = session.scalar(
+            select(func.count()).select_from(CaseResultRow).where(CaseResultRow.submission_id == submission)
+        )
+    assert cases == len(first["tests"])  # the regrade's results replaced the first grading's
