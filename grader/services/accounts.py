@@ -28,10 +28,10 @@ USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,79}")
 
 
 def create_user(session: Session, username: str, role: Role, password: str | None = None) -> User:
-    """A new user; the username must be free."""
+    """A new user; the username must be plain (it appears in URLs) and free."""
     username = username.strip()
-    if not username or len(username) > 80:
-        raise Invalid("a username is 1 to 80 characters")
+    if not USERNAME.fullmatch(username):
+        raise Invalid("a username is 1 to 80 letters, digits or . _ @ - (starting with a letter or digit)")
     if session.scalar(select(User).where(User.username == username)):
         raise Invalid(f"the username {username!r} is taken")
     user = User(username=username, role=role, password_hash=_hasher.hash(password) if password else None)
@@ -52,9 +52,6 @@ def roles_creatable_by(actor: User) -> list[Role]:
 def register_user(session: Session, actor: User, username: str, role: str, password: str) -> User:
     """A new user created by ``actor`` from a form: a plain name, an allowed role, a password of
     at least MIN_PASSWORD characters."""
-    username = username.strip()
-    if not USERNAME.fullmatch(username):
-        raise Invalid("a username is 1 to 80 letters, digits or . _ @ - (starting with a letter or digit)")
     if role not in {r.value for r in Role}:
         raise Invalid("choose a role: student or instructor")
     if Role(role) not in roles_creatable_by(actor):

@@ -6,8 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grader import queue
+from grader.db import unit_of_work
 from grader.models import Regrade, Status, Submission, now
 from grader.services.catalog import current_version
+from grader.settings import Settings
 
 
 def reset_submission(
@@ -63,3 +66,19 @@ def complete(session: Session, submission_id: int) -> None:
     ):
         audit.new_score = row.score
         audit.completed_at = now()
+
+
+def request_one(settings: Settings, submission_id: int, requested_by: int) -> None:
+    """Reset a submission (audited), commit, then enqueue it: what an instructor's button does."""
+    with unit_of_work(settings.database_url) as session:
+        reset_submission(session, submission_id, requested_by)
+    queue.enqueue_grading(settings, [submission_id])
+
+
+def request_exercise(settings: Settings, slug: str, requested_by: int) -> int:
+    """Enqueue the regrade of every submission of an exercise (a task: a course may have
+    thousands); returns how many there are."""
+    with unit_of_work(settings.database_url) as session:
+        count = count_exercise(session, slug)
+    queue.enqueue_regrade(settings, slug, requested_by)
+    return count

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from grader import queue
 from grader.bank import load_bank
 from grader.db import unit_of_work
 from grader.errors import BadRequest, Invalid
@@ -19,13 +18,11 @@ from grader.web.common import app_settings, exercise_or_404
 blueprint = Blueprint("api", __name__)
 
 
-
 def _lang() -> str:
     lang = request.args.get("lang", "en")
     if lang not in ("en", "zh"):
         raise Invalid("lang must be en or zh")
     return lang
-
 
 
 def _positive(name: str, default: int, top: int) -> int:
@@ -153,10 +150,7 @@ def exercise_stats(slug: str) -> Any:
 @instructor_required
 def regrade_submission(submission_id: int) -> Any:
     """Grade one submission again (202)."""
-    settings = app_settings()
-    with unit_of_work(settings.database_url) as session:
-        regrade.reset_submission(session, submission_id, current_user().id)
-    queue.enqueue_grading(settings, [submission_id])
+    regrade.request_one(app_settings(), submission_id, current_user().id)
     return jsonify({"id": submission_id, "status": "queued"}), 202
 
 
@@ -165,8 +159,5 @@ def regrade_submission(submission_id: int) -> Any:
 def regrade_exercise(slug: str) -> Any:
     """Grade every submission of an exercise again, in the background (202)."""
     exercise_or_404(slug)
-    settings = app_settings()
-    with unit_of_work(settings.database_url) as session:
-        count = regrade.count_exercise(session, slug)
-    queue.enqueue_regrade(settings, slug, current_user().id)  # a task: a course may have thousands
+    count = regrade.request_exercise(app_settings(), slug, current_user().id)
     return jsonify({"exercise": slug, "queued": count}), 202

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from grader import queue
 from grader.bank import load_bank
 from grader.db import unit_of_work
 from grader.errors import Invalid, NotFound
@@ -77,10 +76,7 @@ def regrade_exercise(slug: str) -> Any:
     if request.form.get("confirm") != "yes":
         flash("Nothing was regraded: tick “I understand” to confirm.", "error")
         return redirect(url_for("dashboard.exercise", slug=slug) + "#regrade")
-    settings = app_settings()
-    with unit_of_work(settings.database_url) as db:
-        count = regrade.count_exercise(db, slug)
-    queue.enqueue_regrade(settings, slug, _me().id)  # a task: a course may have thousands
+    count = regrade.request_exercise(app_settings(), slug, _me().id)
     flash(f"{count} submissions of {slug} are queued to be graded again.", "info")
     return redirect(url_for("dashboard.exercise", slug=slug))
 
@@ -176,10 +172,7 @@ def submission(submission_id: int) -> Any:
 @instructor_page
 def regrade_submission(submission_id: int) -> Any:
     """Queue one submission again (audited), then back to its page."""
-    settings = app_settings()
-    with unit_of_work(settings.database_url) as db:
-        regrade.reset_submission(db, submission_id, _me().id)
-    queue.enqueue_grading(settings, [submission_id])
+    regrade.request_one(app_settings(), submission_id, _me().id)
     flash(f"Submission #{submission_id} is queued to be graded again.", "info")
     return redirect(url_for("dashboard.submission", submission_id=submission_id))
 

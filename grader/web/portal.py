@@ -42,12 +42,10 @@ blueprint = Blueprint("portal", __name__)
 ONE_YEAR = 365 * 24 * 3600
 
 
-
 def _user() -> User:
     user = page_user()
     assert user is not None  # the views below are all @signed_in
     return user
-
 
 
 @blueprint.get("/favicon.ico")
