@@ -37,6 +37,7 @@ from grader.web.sessions import (
     sign_out,
     signed_in,
 )
+from grader.web.ui_text import translate
 
 blueprint = Blueprint("portal", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -80,7 +81,7 @@ def login() -> Any:
 def logout() -> Any:
     """Sign out and go back to the sign-in page."""
     sign_out()
-    flash("You are signed out.", "info")
+    flash(translate("signed_out", language()), "info")
     return redirect(url_for("portal.login"))
 
 

@@ -9,6 +9,7 @@ UI: dict[str, tuple[str, str]] = {
     "dashboard": ("Dashboard", "教师面板"),
     "sign_in": ("Sign in", "登录"),
     "sign_out": ("Sign out", "退出"),
+    "signed_out": ("You are signed out.", "你已退出登录。"),
     "username": ("Username", "用户名"),
     "password": ("Password", "密码"),
     "signed_in_as": ("Signed in as {name}", "当前用户：{name}"),
