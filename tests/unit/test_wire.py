@@ -145,3 +145,12 @@ def test_bad_prefixes_are_refused() -> None:
         wire.parse_header(b"NaN")
     with pytest.raises(wire.WireError):
         wire.parse_header(b'{"a": NaN}')
+
+
+def test_an_empty_tensor_with_any_strides_is_encoded() -> None:
+    # sort(...).values.select(-1, 1) of a (0, 5) tensor: no elements, stride 5, "contiguous".
+    empty = torch.zeros(0, 5).sort(dim=-1).values.select(-1, 1)
+    assert empty.stride() == (5,)
+    header, payload = wire.read_frame(io.BytesIO(wire.encode({}, {"v": empty})))
+    decoded = wire.decode_value(header["v"], payload)
+    assert decoded.shape == (0,) and decoded.dtype == torch.float32

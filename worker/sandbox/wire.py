@@ -118,7 +118,8 @@ class _Encoder:
         data = value.detach().resolve_conj().resolve_neg().contiguous()
         # Bytes through a uint8 view and numpy: one copy (``bytes(storage)`` went element by
         # element, about 20 microseconds per value).
-        raw = data.reshape(-1).view(torch.uint8).numpy().tobytes()
+        # An empty tensor counts as contiguous with any strides, and a byte view needs stride 1.
+        raw = data.reshape(-1).view(torch.uint8).numpy().tobytes() if data.numel() else b""
         node: dict[str, Any] = {
             "t": "tensor",
             "dtype": name,
@@ -257,7 +258,7 @@ class _Decoder:
         if not all(type(size) is int and size >= 0 for size in shape):
             raise WireError("malformed shape")
         offset, nbytes = _typed(node.get("offset"), int), _typed(node.get("nbytes"), int)
-        itemsize = torch.empty((), dtype=dtype).element_size()
+        itemsize = dtype.itemsize
         if math.prod(shape) * itemsize != nbytes:
             raise WireError("tensor size does not match its shape and dtype")
         if offset < 0 or offset + nbytes > len(self.payload):
