@@ -145,8 +145,6 @@ class _Child:
             now = time.monotonic()
             if now >= deadline:
                 return "wall", None
-            if self.cpu_seconds() > cpu_limit:
-                return "cpu", None
             watched = [self.result] + ([self.output] if self.output >= 0 else [])
             ready, _, _ = select.select(watched, [], [], min(0.05, deadline - now))
             if self.output in ready:
@@ -155,6 +153,8 @@ class _Child:
                 data = os.read(self.result, 1 << 20)
                 self.eof = not data
                 self.buffer += data
+            elif self.cpu_seconds() > cpu_limit:  # checked whenever no reply came (50 ms at most)
+                return "cpu", None
 
     def drain_output(self) -> None:
         """Read whatever output is waiting without blocking."""
@@ -434,22 +434,25 @@ class Sandbox:
         load = _load_outcome(frame[0])
         if not load.ok:
             return load, start
+        cpu_now = child.cpu_seconds()
         for index in range(start, len(cases)):
             if index == hidden_from:
                 child.drain_output()
                 child.capture.hidden_phase = True
-            began, cpu_before = time.monotonic(), child.cpu_seconds()
+            # The last case's end is this one's start: the child waits idle in between.
+            began, cpu_before = time.monotonic(), cpu_now
             case_deadline = min(deadline, began + config.case_wall_seconds)
             if not child.send({"op": "case", "case": index}, {"args": list(cases[index])}, case_deadline):
                 outcomes[index] = CaseOutcome(status="crashed", detail="stopped reading its input")
                 return load, index
             kind, frame = child.receive(case_deadline, cpu_before + config.case_cpu_seconds)
             wall = time.monotonic() - began
-            cpu = child.cpu_seconds() - cpu_before
+            cpu_now = child.cpu_seconds()
+            cpu = cpu_now - cpu_before
             if kind != "frame":
                 outcomes[index] = _failure(kind, frame, cpu, wall, deadline, config)
                 return load, index
-            outcome = _case_outcome(frame, config)
+            outcome = _case_outcome(frame, child.limits)
             outcome.cpu_seconds, outcome.wall_seconds = cpu, wall
             outcomes[index] = outcome
             if outcome.tampered or outcome.status == "bad_reply":
@@ -483,9 +486,8 @@ def _plain_dict(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _case_outcome(frame: tuple[dict[str, Any], bytes], config: SandboxConfig) -> CaseOutcome:
+def _case_outcome(frame: tuple[dict[str, Any], bytes], limits: wire.Limits) -> CaseOutcome:
     header, payload = frame
-    limits = replace(wire.DEFAULT_LIMITS, max_payload=config.result_bytes)
     status = header.get("status")
     try:
         value = wire.decode_value(header["value"], payload, limits) if "value" in header else None

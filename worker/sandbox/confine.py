@@ -141,7 +141,7 @@ class Mechanisms:
 @dataclass
 class Prepared:
     """What the zygote does once so that each child's confinement is cheap: the seccomp filter
-    compiled, and Landlock's module loaded and its ABI probed (a child then builds its ruleset,
+    compiled to BPF, and Landlock's module loaded and its ABI probed (a child then builds its ruleset,
     which must name its own scratch mount, in about 0.1 ms)."""
 
     readable: list[str] = field(default_factory=list)
@@ -162,7 +162,7 @@ def prepare(readable: list[str]) -> Prepared:
     """Compile the seccomp filter and warm Landlock (in the zygote, after the chroot)."""
     prepared = Prepared(readable=readable)
     try:
-        prepared.seccomp_filter = build_seccomp_filter()
+        prepared.seccomp_filter = compile_seccomp(build_seccomp_filter())
     except Exception as exc:
         prepared.errors["seccomp"] = f"{type(exc).__name__}: {exc}"
     try:
@@ -207,7 +207,7 @@ def confine(
     def seccomp() -> None:
         if prepared.seccomp_filter is None:
             raise RuntimeError(prepared.errors.get("seccomp", "no seccomp filter"))
-        prepared.seccomp_filter.load()
+        prepared.seccomp_filter.install()
 
     steps = (
         ("closed_fds", lambda: _close_fds_except(keep_fds)),
@@ -296,6 +296,17 @@ def build_landlock_ruleset(readable: list[str]) -> Any:
     ruleset.allow("/dev/zero", "/dev/random", "/dev/urandom", rules=FSAccess.READ_FILE)
     ruleset.allow(SCRATCH, rules=FSAccess.all())
     return ruleset
+
+
+def compile_seccomp(flt: Any) -> linux.SeccompProgram:
+    """The filter as the BPF program libseccomp would load (exported once, in the zygote): a
+    child then installs it with one prctl, where ``load()`` compiled the rules again in every
+    child."""
+    memory = os.memfd_create("seccomp-bpf", os.MFD_CLOEXEC)
+    with open(memory, "w+b") as program:
+        flt.export_bpf(program)
+        program.seek(0)
+        return linux.SeccompProgram(program.read())
 
 
 def build_seccomp_filter() -> object:

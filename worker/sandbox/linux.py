@@ -26,6 +26,8 @@ MS_PRIVATE = 1 << 18
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
 
 MADV_COLLAPSE = 25
 HUGE_PAGE = 2 << 20
@@ -78,3 +80,31 @@ def prctl(option: int, arg: int = 0) -> None:
 def madvise(address: int, length: int, advice: int) -> None:
     """madvise(2)."""
     _check(_libc.madvise(address, length, advice), "madvise")
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
+
+
+class SeccompProgram:
+    """A compiled seccomp-bpf program (``struct sock_filter`` array), kept in memory so that a
+    forked child installs it with one prctl instead of compiling the rules again."""
+
+    def __init__(self, bpf: bytes) -> None:
+        if not bpf or len(bpf) % 8:
+            raise ValueError(f"not a BPF program: {len(bpf)} bytes")
+        self._buffer = ctypes.create_string_buffer(bpf, len(bpf))
+        self._program = _SockFprog(len(bpf) // 8, ctypes.addressof(self._buffer))
+
+    def install(self) -> None:
+        """prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, program): needs no-new-privs first."""
+        _check(
+            _libc.prctl(
+                ctypes.c_int(PR_SET_SECCOMP),
+                ctypes.c_ulong(SECCOMP_MODE_FILTER),
+                ctypes.byref(self._program),
+                ctypes.c_ulong(0),
+                ctypes.c_ulong(0),
+            ),
+            "prctl(PR_SET_SECCOMP)",
+        )
