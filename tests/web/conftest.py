@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask.testing import FlaskClient
 
 from grader.db import unit_of_work
@@ -46,3 +47,9 @@ def grade_now(settings: Settings, submission_id: int, sandbox: Sandbox) -> None:
     report, grading_ms = run_job(job, sandbox)
     with unit_of_work(settings.database_url) as session:
         submissions.record_report(session, submission_id, report, grading_ms)
+
+
+# For tests of the pages' own logic (forms, redirects, escaping, headers), where the database
+# makes no difference: one deployment instead of both keeps the suite short. Tests whose queries
+# could differ between PostgreSQL and SQLite keep both.
+embedded_only = pytest.mark.parametrize("service_settings", ["embedded"], indirect=True)

@@ -18,7 +18,7 @@ from grader.models import Regrade, Role, Status, Submission
 from grader.report import CaseResult, Flag, Report
 from grader.services import accounts, intake, submissions, workers
 from grader.settings import Settings
-from tests.web.conftest import grade_now, make_user, page_token, sign_in
+from tests.web.conftest import embedded_only, grade_now, make_user, page_token, sign_in
 from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"
@@ -88,6 +88,7 @@ def html(response: object) -> str:
     return response.get_data(as_text=True)  # type: ignore[attr-defined, no-any-return]
 
 
+@embedded_only
 def test_anonymous_readers_are_sent_to_sign_in(client: FlaskClient) -> None:
     for path in PAGES:
         response = client.get(path)
@@ -95,6 +96,7 @@ def test_anonymous_readers_are_sent_to_sign_in(client: FlaskClient) -> None:
         assert response.headers["Location"].startswith("/login?next=/dashboard/"), path
 
 
+@embedded_only
 def test_a_student_gets_403_on_every_dashboard_page(
     service_settings: Settings, client: FlaskClient, course: dict[str, int]
 ) -> None:
@@ -169,6 +171,7 @@ def test_exercise_regrade_needs_the_confirmation_then_queues_it(
     assert done.status_code == 200 and "4 submissions of linalg.sum_axis are queued" in html(done)
 
 
+@embedded_only
 def test_unknown_things_are_404_pages(teacher: FlaskClient) -> None:
     for path in [
         "/dashboard/exercises/linalg.nope",
@@ -255,6 +258,7 @@ def test_submission_page_shows_grading_details_and_the_regrade_resets_it(
     assert "<td>teacher</td>" in audit_table and "<td>requested</td>" in audit_table
 
 
+@embedded_only
 def test_everything_a_student_wrote_is_escaped_and_flags_stand_out(
     service_settings: Settings, teacher: FlaskClient
 ) -> None:
@@ -306,6 +310,7 @@ def test_create_users_with_clear_errors(service_settings: Settings, teacher: Fla
     assert ">zoe</a></th>" in listing and ">ines</a></th>" in listing and 'value="admin"' not in listing
 
 
+@embedded_only
 def test_a_token_is_shown_once_and_can_be_revoked(service_settings: Settings, teacher: FlaskClient) -> None:
     make_user(service_settings, "amy")
     made = teacher.post(
@@ -335,6 +340,7 @@ def test_a_token_is_shown_once_and_can_be_revoked(service_settings: Settings, te
     ).status_code == 404  # the token is amy's, not teacher's
 
 
+@embedded_only
 def test_an_instructor_cannot_manage_another_instructors_tokens(
     service_settings: Settings, teacher: FlaskClient
 ) -> None:
@@ -345,6 +351,7 @@ def test_an_instructor_cannot_manage_another_instructors_tokens(
     assert response.status_code == 403
 
 
+@embedded_only
 def test_a_post_without_the_csrf_token_is_refused(teacher: FlaskClient, course: dict[str, int]) -> None:
     response = teacher.post(f"/dashboard/submissions/{course['amy_wrong']}/regrade")
     assert response.status_code == 400 and "the form expired" in html(response)
@@ -354,6 +361,7 @@ def test_a_post_without_the_csrf_token_is_refused(teacher: FlaskClient, course: 
     assert response.status_code == 400
 
 
+@embedded_only
 def test_pages_render_in_chinese(teacher: FlaskClient, course: dict[str, int]) -> None:
     teacher.set_cookie("lang", "zh")
     for path in ["/dashboard/", f"/dashboard/exercises/{SLUG}", "/dashboard/gradebook", "/dashboard/users"]:

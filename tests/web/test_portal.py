@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from grader.models import Role
 from grader.settings import Settings
-from tests.web.conftest import csrf_from, grade_now, make_user, page_token, sign_in
+from tests.web.conftest import csrf_from, embedded_only, grade_now, make_user, page_token, sign_in
 from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"
@@ -35,6 +35,7 @@ def submit(client: FlaskClient, code: str, *, slug: str = SLUG, json: bool = Tru
     return {"status": response.status_code, "body": response.get_json(silent=True), "response": response}
 
 
+@embedded_only
 def test_pages_need_a_session_and_come_back_after_sign_in(service_settings: Settings, client: FlaskClient):
     make_user(service_settings, "alice")
     response = client.get(f"/exercises/{SLUG}")
@@ -49,6 +50,7 @@ def test_pages_need_a_session_and_come_back_after_sign_in(service_settings: Sett
     assert client.get(f"/exercises/{SLUG}").status_code == 200
 
 
+@embedded_only
 def test_a_wrong_password_is_refused_without_saying_which_half(
     service_settings: Settings, client: FlaskClient
 ):
@@ -61,6 +63,7 @@ def test_a_wrong_password_is_refused_without_saying_which_half(
     assert client.get("/exercises").status_code == 302
 
 
+@embedded_only
 def test_sign_in_never_redirects_to_another_site(service_settings: Settings, client: FlaskClient):
     make_user(service_settings, "alice")
     for target in ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]:
@@ -72,6 +75,7 @@ def test_sign_in_never_redirects_to_another_site(service_settings: Settings, cli
         assert response.headers["Location"] == "/", target
 
 
+@embedded_only
 def test_posts_without_the_csrf_token_are_refused(alice: FlaskClient):
     response = alice.post(f"/exercises/{SLUG}/submit", data={"code": RIGHT})
     assert response.status_code == 400
@@ -80,6 +84,7 @@ def test_posts_without_the_csrf_token_are_refused(alice: FlaskClient):
     assert alice.get("/exercises").status_code == 200  # still signed in
 
 
+@embedded_only
 def test_sign_out_ends_the_session(alice: FlaskClient):
     token = page_token(alice, "/exercises")
     assert alice.post("/logout", data={"csrf_token": token}).status_code == 302
@@ -105,6 +110,7 @@ def test_the_exercise_list_shows_every_unit_and_the_students_standing(
     assert "1 of 43 exercises at full marks" in html
 
 
+@embedded_only
 def test_the_exercise_page_in_both_languages_remembers_the_choice(alice: FlaskClient):
     html = alice.get(f"/exercises/{SLUG}").get_data(as_text=True)
     assert "Public examples" in html and "def sum_axis(x: torch.Tensor" in html
@@ -136,6 +142,7 @@ def test_submitting_shows_the_result_and_the_editor_keeps_the_last_attempt(
     assert "return x.sum(dim=axis)\n</textarea>" in page
 
 
+@embedded_only
 def test_a_plain_form_post_without_script_lands_on_the_submission_page(alice: FlaskClient):
     sent = submit(alice, RIGHT, json=False)
     assert sent["status"] == 302
@@ -145,6 +152,7 @@ def test_a_plain_form_post_without_script_lands_on_the_submission_page(alice: Fl
     assert "x.sum(dim=axis, keepdim=keepdim)" in page
 
 
+@embedded_only
 def test_uploading_a_file(alice: FlaskClient):
     token = page_token(alice, f"/exercises/{SLUG}")
     response = alice.post(
@@ -172,6 +180,7 @@ def test_uploading_a_file(alice: FlaskClient):
         ({"file": (b"{not json", "broken.ipynb")}, 422, "notebook"),
     ],
 )
+@embedded_only
 def test_bad_submissions_get_a_clear_error(alice: FlaskClient, data: dict, status: int, message: str | None):
     token = page_token(alice, f"/exercises/{SLUG}")
     if "file" in data:  # a fresh stream per run: the test client closes it
@@ -187,6 +196,7 @@ def test_bad_submissions_get_a_clear_error(alice: FlaskClient, data: dict, statu
         assert message in response.get_json()["error"]["message"]
 
 
+@embedded_only
 def test_errors_are_pages_for_browsers(alice: FlaskClient):
     response = alice.get("/exercises/nope.nothing")
     assert response.status_code == 404 and response.mimetype == "text/html"
@@ -228,12 +238,14 @@ def test_history_charts_the_scores(service_settings: Settings, alice: FlaskClien
     assert html.count('class="badge status-graded"') == 2
 
 
+@embedded_only
 def test_instructors_land_on_the_dashboard(service_settings: Settings, client: FlaskClient):
     make_user(service_settings, "teacher", Role.instructor)
     sign_in(client, "teacher")
     assert client.get("/").headers["Location"] == "/dashboard/"
 
 
+@embedded_only
 def test_pages_send_a_strict_content_security_policy(alice: FlaskClient):
     response = alice.get("/exercises")
     policy = response.headers["Content-Security-Policy"]
@@ -251,6 +263,7 @@ HOSTILE = (
 )
 
 
+@embedded_only
 def test_everything_a_student_wrote_is_escaped(
     service_settings: Settings, alice: FlaskClient, sandbox: Sandbox
 ):
@@ -269,6 +282,7 @@ def test_everything_a_student_wrote_is_escaped(
     assert "&lt;b onmouseover=alert(2)&gt;out&lt;/b&gt;" in pages["submission"]  # the output, as text
 
 
+@embedded_only
 def test_a_database_that_is_down_is_a_503_page(service_settings: Settings):
     from dataclasses import replace
 
@@ -283,6 +297,7 @@ def test_a_database_that_is_down_is_a_503_page(service_settings: Settings):
     assert response.headers["Retry-After"]
 
 
+@embedded_only
 def test_a_broker_that_is_down_loses_no_submission(service_settings: Settings, client: FlaskClient):
     from dataclasses import replace
 
