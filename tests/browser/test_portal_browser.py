@@ -8,10 +8,14 @@ import csv
 import io
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from grader.models import Role
 from tests.browser.conftest import Live, Tab
+
+# Layout, language and error pages do not depend on the backend: one deployment is enough.
+embedded_only = pytest.mark.parametrize("live", ["embedded"], indirect=True)
 
 SLUG = "linalg.sum_axis"
 WRONG = "def sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis)\n"
@@ -102,6 +106,7 @@ def test_student_submits_wrong_then_right_and_instructor_exports_it(live: Live, 
     teacher.shot("dashboard-student")
 
 
+@embedded_only
 def test_the_language_switch_is_remembered(live: Live, tabs) -> None:
     live.add_user("lin")
     tab: Tab = tabs()
@@ -141,6 +146,7 @@ def test_student_code_and_messages_never_run_in_a_page(live: Live, tabs) -> None
     teacher.shot("dashboard-submission-hostile")
 
 
+@embedded_only
 def test_pages_fit_a_phone(live: Live, tabs) -> None:
     live.add_user("kai")
     phone: Tab = tabs(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
@@ -151,6 +157,7 @@ def test_pages_fit_a_phone(live: Live, tabs) -> None:
         phone.shot(name)
 
 
+@embedded_only
 def test_error_pages_are_pages(live: Live, tabs) -> None:
     live.add_user("ada")
     tab: Tab = tabs()
