@@ -136,12 +136,20 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
 
 
 def _serve_argv(host: str, port: int, workers: int) -> list[str]:
+    # Threads with keep-alive: a client's connection is reused for its next request (sync
+    # workers close every one), and one request's database waits overlap another's work.
     return [
         sys.executable,
         "-m",
         "gunicorn",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--keep-alive",
+        "5",
         "--bind",
         f"{host}:{port}",
         "--access-logfile",

@@ -3,7 +3,9 @@ tasks by name. The web service never imports the worker's task module."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
@@ -19,12 +21,7 @@ QUEUE = "grading"
 def make_celery(broker_url: str, sweep_every_seconds: float = 30.0) -> Celery:
     """A Celery app for this broker, with the delivery guarantees grading needs."""
     if broker_url.startswith("sqla+"):
-        # The embedded broker polls its SQLite table; kombu's default of once a second would add
-        # a second to every submission. (A transport option would be forwarded to
-        # create_engine() and fail: the interval is a class attribute of the transport.)
-        from kombu.transport.sqlalchemy import Transport
-
-        Transport.polling_interval = 0.01
+        _configure_embedded_broker()
     app = Celery("tensor_grader", broker=broker_url, set_as_current=False)
     app.conf.update(
         task_default_queue=QUEUE,
@@ -40,6 +37,85 @@ def make_celery(broker_url: str, sweep_every_seconds: float = 30.0) -> Celery:
         # Unacknowledged tasks of a dead worker come back after this long; the sweep is faster.
         app.conf.broker_transport_options = {"visibility_timeout": 3600}
     return app
+
+
+EMBEDDED_POLL_SECONDS = 0.01
+
+
+def _configure_embedded_broker() -> None:
+    """The embedded broker (kombu's SQLAlchemy transport on SQLite): poll interval and channel.
+
+    kombu polls the table once a second by default, which would add a second to every
+    submission. (A transport option would be forwarded to create_engine() and fail: the
+    interval is a class attribute of the transport.) Its channel is replaced by one that deletes
+    a message when it is delivered (kombu keeps it, marked invisible, forever: every poll then
+    walked every message ever sent, so polling cost grew with the deployment's age) and looks a
+    queue's id up once instead of at every put and poll."""
+    from kombu.transport import sqlalchemy as kombu_sqla
+
+    kombu_sqla.Transport.polling_interval = EMBEDDED_POLL_SECONDS
+    if not issubclass(kombu_sqla.Transport.Channel, _EmbeddedChannelMixin):
+        channel: Any = type("EmbeddedChannel", (_EmbeddedChannelMixin, kombu_sqla.Channel), {})
+        kombu_sqla.Transport.Channel = channel
+
+
+class _EmbeddedChannelMixin:
+    """Overrides of kombu's SQLAlchemy channel (mixed in ahead of it): ``_put`` and ``_get``
+    as plain statements on its message table, a delivered message deleted, queue ids cached.
+
+    Same delivery semantics as kombu's: a message is handed out once, oldest first, under
+    SQLite's write lock (``BEGIN IMMEDIATE``) or a row lock elsewhere; kombu never reads a
+    delivered (invisible) message again, so deleting it changes nothing but the table's size.
+    An unacknowledged task of a worker that dies is the sweep's to find, as before."""
+
+    session: Any
+    message_cls: Any
+    if TYPE_CHECKING:
+
+        def _get_or_create(self, queue: str) -> Any: ...  # kombu's channel has it
+
+    def _queue_id(self, queue: str) -> int:
+        ids: dict[str, int] = self.__dict__.setdefault("_queue_ids", {})
+        if queue not in ids:
+            ids[queue] = int(self._get_or_create(queue).id)
+        return ids[queue]
+
+    def _put(self, queue: str, payload: Any, **_kwargs: Any) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        table = self.message_cls.__table__
+        values = {"queue_id": self._queue_id(queue), "payload": json.dumps(payload), "visible": True}
+        try:
+            self.session.execute(table.insert().values(version=1, **values))
+            self.session.commit()
+        except OperationalError:
+            self.session.rollback()  # the publish fails (and may be retried): nothing was stored
+            raise
+
+    def _get(self, queue: str) -> Any:
+        from queue import Empty
+
+        from sqlalchemy import select, text
+
+        table = self.message_cls.__table__
+        queue_id = self._queue_id(queue)
+        sqlite = self.session.bind.name == "sqlite"
+        if sqlite:
+            self.session.execute(text("BEGIN IMMEDIATE TRANSACTION"))
+        try:
+            oldest = (
+                select(table.c.id, table.c.payload)
+                .where(table.c.queue_id == queue_id, table.c.visible.is_(True))
+                .order_by(table.c.timestamp, table.c.id)
+                .limit(1)
+            )
+            row = self.session.execute(oldest if sqlite else oldest.with_for_update()).first()
+            if row is None:
+                raise Empty()
+            self.session.execute(table.delete().where(table.c.id == row.id))
+            return json.loads(row.payload)
+        finally:
+            self.session.commit()
 
 
 @cache

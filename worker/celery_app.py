@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import threading
 import time
 
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import worker_init, worker_process_init, worker_process_shutdown
 
 from grader.db import unit_of_work
 from grader.queue import make_celery
@@ -26,7 +27,9 @@ _sandbox: Sandbox | None = None
 
 
 def sandbox() -> Sandbox:
-    """This process's sandbox (its zygote is started again by the next run if it died)."""
+    """This process's sandbox (its zygote is started again by the next run if it died). With
+    GRADER_SANDBOX_STRICT, raises (a grader fault: the task is retried, then ``error``) while a
+    layer is missing, at every call, so nothing is ever graded without one."""
     global _sandbox
     if _sandbox is None:
         _sandbox = Sandbox(settings.sandbox)
@@ -35,9 +38,30 @@ def sandbox() -> Sandbox:
         missing = _sandbox.missing_mechanisms()
         if missing:
             log.error("SANDBOX LAYERS NOT ACTIVE: %s (%s)", ", ".join(missing), _sandbox.mechanism_details)
-            if settings.strict_sandbox:
-                raise RuntimeError("GRADER_SANDBOX_STRICT is set and sandbox layers are missing")
+    if settings.strict_sandbox and _sandbox.missing_mechanisms():
+        raise RuntimeError("GRADER_SANDBOX_STRICT is set and sandbox layers are missing")
     return _sandbox
+
+
+STRICT_EXIT_CODE = 3
+
+
+def check_sandbox_layers() -> None:
+    """With GRADER_SANDBOX_STRICT, probe the sandbox once in the worker's main process, before
+    any pool process starts, and refuse to start (exit code 3) if a layer is missing: raising
+    in a pool process instead made Celery start pool processes again and again."""
+    if not settings.strict_sandbox:
+        return
+    with Sandbox(settings.sandbox) as probe:
+        missing, details = probe.missing_mechanisms(), probe.mechanism_details
+    if missing:
+        message = (
+            f"GRADER_SANDBOX_STRICT is set and these sandbox layers are not active on this machine: "
+            f"{', '.join(missing)} ({details}); the worker does not start. `grader sandbox` tells more."
+        )
+        log.critical(message)
+        print(message, file=sys.stderr, flush=True)
+        raise SystemExit(STRICT_EXIT_CODE)
 
 
 HEARTBEAT_SECONDS = 10.0
@@ -65,9 +89,17 @@ def _start_heartbeat(box: Sandbox) -> None:
     threading.Thread(target=loop, name="heartbeat", daemon=True).start()
 
 
+@worker_init.connect
+def _check_layers(**_kwargs: object) -> None:
+    check_sandbox_layers()
+
+
 @worker_process_init.connect
 def _start_zygote(**_kwargs: object) -> None:
-    sandbox()
+    try:
+        sandbox()
+    except Exception:  # raising here would only make Celery replace this process, in a loop
+        log.exception("the sandbox of this pool process could not start; its tasks will fail")
 
 
 @worker_process_shutdown.connect

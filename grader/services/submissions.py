@@ -71,6 +71,7 @@ def submit(
     exercise, version = current_version(session, slug)
     row = Submission(
         user_id=user.id,
+        user=user,  # present() names the student: no query for it
         exercise_slug=slug,
         exercise_version_id=version.id,
         source=source.original,
@@ -88,13 +89,16 @@ def submit(
 
 def _check_rate(session: Session, user: User, per_minute: int) -> None:
     since = now() - timedelta(seconds=60)
-    recent = session.scalars(
+    # The per_minute-th newest submission of the last minute, if there is one: then the user is
+    # at the limit, and may submit again once that one is a minute old. One row, not all of them.
+    oldest = session.scalar(
         select(Submission.created_at)
         .where(Submission.user_id == user.id, Submission.created_at >= since)
-        .order_by(Submission.created_at)
-    ).all()
-    if len(recent) >= per_minute:
-        oldest = recent[-per_minute]
+        .order_by(Submission.created_at.desc())
+        .offset(max(per_minute - 1, 0))
+        .limit(1)
+    )
+    if oldest is not None:
         oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=since.tzinfo)
         wait = max(1, int((oldest - since).total_seconds()) + 1)
         raise RateLimited(f"at most {per_minute} submissions a minute; try again in {wait} s", wait)
