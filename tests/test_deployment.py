@@ -35,6 +35,7 @@ CONTRACT_VARIABLES = frozenset(
         "GRADER_OUTPUT_KIB",
         "GRADER_SANDBOX_UID",
         "GRADER_SANDBOX_STRICT",
+        "GRADER_SECURE_COOKIES",
     }
 )
 CONTRACT_COMMANDS: dict[tuple[str, ...], frozenset[str]] = {
