@@ -56,18 +56,6 @@ def reset_exercise(session: Session, slug: str, requested_by: int | None) -> lis
     return [reset_submission(session, i, requested_by, reason=f"exercise {slug} regraded") for i in ids]
 
 
-def complete(session: Session, submission_id: int) -> None:
-    """Close the open audit rows of a submission with its new score."""
-    row = session.get(Submission, submission_id)
-    if row is None:
-        return
-    for audit in session.scalars(
-        select(Regrade).where(Regrade.submission_id == submission_id, Regrade.completed_at.is_(None))
-    ):
-        audit.new_score = row.score
-        audit.completed_at = now()
-
-
 def request_one(settings: Settings, submission_id: int, requested_by: int) -> None:
     """Reset a submission (audited), commit, then enqueue it: what an instructor's button does."""
     with unit_of_work(settings.database_url) as session:
