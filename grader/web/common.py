@@ -1,12 +1,16 @@
-"""Small lookups every blueprint needs: the app's settings and an exercise by its slug."""
+"""What every blueprint needs: the app's settings, an exercise by its slug, a submission's page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import current_app
 
 from grader.bank import get_exercise
 from grader.errors import NotFound
-from grader.exercise import Exercise
+from grader.exercise import Exercise, pick
+from grader.models import Status, Submission
+from grader.services import submissions
 from grader.settings import Settings
 
 
@@ -22,3 +26,17 @@ def exercise_or_404(slug: str) -> Exercise:
         return get_exercise(slug)
     except KeyError:
         raise NotFound(f"there is no exercise {slug!r}; pick one from the exercise list") from None
+
+
+def submission_page(row: Submission, lang: str) -> dict[str, Any]:
+    """A submission as its pages show it: the result (as the API presents it) with its code,
+    the exercise's title and whether grading is still under way."""
+    data = submissions.present(row, lang)
+    data.update(
+        source=row.source,
+        filename=row.filename,
+        notebook=row.notebook,
+        title=pick(row.exercise_version.title, lang),
+        pending=row.status in (Status.queued, Status.running),
+    )
+    return data

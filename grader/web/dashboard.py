@@ -11,9 +11,9 @@ from grader.bank import load_bank
 from grader.db import unit_of_work
 from grader.errors import Invalid, NotFound
 from grader.exercise import pick
-from grader.models import Status, User
+from grader.models import User
 from grader.services import accounts, dashboard, gradebook, regrade, submissions
-from grader.web.common import app_settings, exercise_or_404
+from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import instructor_page, language, page_user
 
 blueprint = Blueprint("dashboard", __name__)
@@ -155,14 +155,7 @@ def submission(submission_id: int) -> Any:
     lang = language()
     with unit_of_work(app_settings().database_url) as db:
         row = submissions.get_visible(db, db.merge(_me()), submission_id)
-        data = submissions.present(row, lang)
-        data.update(
-            source=row.source,
-            filename=row.filename,
-            notebook=row.notebook,
-            title=pick(row.exercise_version.title, lang),
-            pending=row.status in (Status.queued, Status.running),
-        )
+        data = submission_page(row, lang)
         details = dashboard.grading_details(row)
         audit = dashboard.regrade_audit(db, submission_id)
     return render_template("dashboard/submission.html", s=data, details=details, audit=audit)

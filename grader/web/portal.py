@@ -21,11 +21,10 @@ from flask import (
 from grader.bank import load_bank
 from grader.db import unit_of_work
 from grader.errors import Invalid, Unauthenticated
-from grader.exercise import pick
-from grader.models import Status, User
+from grader.models import User
 from grader.services import exercise_views, intake, progress, submissions
 from grader.source_loader import MAX_SOURCE_BYTES, Source
-from grader.web.common import app_settings, exercise_or_404
+from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import (
     LANG_COOKIE,
     LANGUAGES,
@@ -174,13 +173,7 @@ def _visible(submission_id: int) -> dict[str, Any]:
     lang = language()
     with unit_of_work(app_settings().database_url) as db:
         row = submissions.get_visible(db, db.merge(_user()), submission_id)
-        data = submissions.present(row, lang)
-        data["source"] = row.source
-        data["filename"] = row.filename
-        data["notebook"] = row.notebook
-        data["title"] = pick(row.exercise_version.title, lang)
-        data["pending"] = row.status in (Status.queued, Status.running)
-    return data
+        return submission_page(row, lang)
 
 
 @blueprint.get("/submissions/<int:submission_id>")
