@@ -51,29 +51,21 @@ BACKENDS = ["postgres+redis", "embedded"]
 def deployment(kind: str, folder: Path) -> Iterator[Settings]:
     """A fresh deployment, migrated: a new PostgreSQL database and Redis db index, or SQLite
     database and broker files in ``folder``; dropped at the end."""
-    base = Settings()
-    if kind == "embedded":
-        settings = replace(
-            base,
-            instance_dir=folder,
-            database_url=f"sqlite:///{folder}/grader.db",
-            broker_url=f"sqla+sqlite:///{folder}/broker.db",
-            sweep_after_seconds=3.0,
-            submissions_per_minute=1000,
-        )
-        database = None
+    database = None if kind == "embedded" else _postgres_database()
+    if database is None:
+        database_url, broker_url = f"sqlite:///{folder}/grader.db", f"sqla+sqlite:///{folder}/broker.db"
     else:
-        database = _postgres_database()
-        db_index = 1 + int(uuid.uuid4().int % 14)
-        settings = replace(
-            base,
-            instance_dir=folder,
-            database_url=f"postgresql+psycopg://postgres@127.0.0.1/{database}",
-            broker_url=f"{REDIS}/{db_index}",
-            sweep_after_seconds=3.0,
-            submissions_per_minute=1000,
-        )
-        redis.Redis.from_url(settings.broker_url).flushdb()
+        database_url = f"postgresql+psycopg://postgres@127.0.0.1/{database}"
+        broker_url = f"{REDIS}/{1 + int(uuid.uuid4().int % 14)}"
+        redis.Redis.from_url(broker_url).flushdb()
+    settings = replace(
+        Settings(),
+        instance_dir=folder,
+        database_url=database_url,
+        broker_url=broker_url,
+        sweep_after_seconds=3.0,
+        submissions_per_minute=1000,
+    )
     upgrade(settings.database_url)
     try:
         yield settings
