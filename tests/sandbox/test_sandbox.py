@@ -150,3 +150,23 @@ def test_per_run_limits_between_runs_with_spares(sandbox: Sandbox) -> None:
     assert loop.cases[0].detail in ("cpu:0.3", "busy:0", "busy:1")
     roomy = _run(sandbox, hog, [(400,)])
     assert roomy.cases[0].status == "returned" and roomy.limits["memory_bytes"] == 1 << 30
+
+
+def test_hidden_inputs_are_sent_only_after_every_public_case_answered(sandbox: Sandbox) -> None:
+    # Each case waits up to ``wait`` seconds for a frame on any descriptor it can read: the
+    # public cases are queued together, but nothing may come while the last public case runs.
+    source = """
+import os, select
+def f(k, wait):
+    fds = []
+    for fd in range(3, 64):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            pass
+    return len(select.select(fds, [], [], wait)[0])
+"""
+    cases = [(0, 5.0), (1, 5.0), (2, 0.3), (3, 5.0), (4, 0.3)]
+    result = _run(sandbox, source, cases, hidden_from=3)
+    assert [c.value for c in result.cases] == [1, 1, 0, 1, 0]

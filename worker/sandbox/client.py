@@ -1,10 +1,13 @@
 """The trusted side of the sandbox: start a zygote, run a submission's cases in confined children.
 
-``Sandbox.run`` sends the source to a fresh child, then the cases one at a time, each with a CPU
-and a wall-clock budget measured from outside. A child that crashes, exhausts its memory or its
-time is killed with its whole process group, the case is recorded as such, and the remaining
-cases go on in a new child, so one bad case does not zero the rest. Output is captured with a
-cap; what is printed once the first hidden case has been sent is counted but never shown.
+``Sandbox.run`` sends the source to a fresh child, then the public cases, and only once every
+public case has answered, the hidden ones. Each case has a CPU and a wall-clock budget measured
+from outside, counted from the previous case's reply. The cases of a phase are sent together
+(the child finds the next one waiting in its pipe instead of idling for a round trip). A child
+that crashes, exhausts its memory or its time is killed with its whole process group, the case
+is recorded as such, and the remaining cases go on in a new child, so one bad case does not
+zero the rest. Output is captured with a cap; what is printed once the first hidden case has
+been sent is counted but never shown.
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ class _Child:
         self.limits = wire.DEFAULT_LIMITS
         self.buffer = bytearray()
         self.eof = False
+        self.outgoing: deque[memoryview] = deque()  # queued frames not yet taken by the pipe
         # Opened once: the CPU budget is checked several times a case. The descriptor stays
         # bound to this process, so a recycled pid is never read by mistake.
         try:
@@ -107,20 +111,37 @@ class _Child:
         """Give a (spare) child the run it will serve: its output capture and reply limits."""
         self.capture, self.limits = capture, limits
 
+    def queue(self, header: dict[str, Any], values: dict[str, Any] | None = None) -> None:
+        """Add a frame to what is written to the child as it reads (see ``receive``)."""
+        self.outgoing.append(memoryview(wire.encode(header, values)))
+
     def send(self, header: dict[str, Any], values: dict[str, Any] | None, deadline: float) -> bool:
-        """Write one frame; False if the child is gone or stops reading before the deadline."""
-        data = memoryview(wire.encode(header, values))
-        while data:
-            if time.monotonic() >= deadline:
+        """Write one frame (after any queued ones); False if the child is gone or stops
+        reading before the deadline."""
+        self.queue(header, values)
+        while self.outgoing:
+            if time.monotonic() >= deadline or self.job < 0:
                 return False
             _, writable, _ = select.select([], [self.job], [], max(deadline - time.monotonic(), 0))
-            if not writable:
-                continue
+            if writable:
+                self._write_some()
+        return self.job >= 0
+
+    def _write_some(self) -> None:
+        """Write what the pipe takes now; a child that has closed its end gets nothing more."""
+        while self.outgoing:
             try:
-                data = data[os.write(self.job, data) :]
+                written = os.write(self.job, self.outgoing[0])
+            except BlockingIOError:
+                return
             except BrokenPipeError:
-                return False
-        return True
+                self.outgoing.clear()
+                os.close(self.job)
+                self.job = -1
+                return
+            self.outgoing[0] = self.outgoing[0][written:]
+            if not self.outgoing[0]:
+                self.outgoing.popleft()
 
     def cpu_seconds(self) -> float:
         """CPU time the child has used so far, read from outside (its own threads included)."""
@@ -132,7 +153,8 @@ class _Child:
 
     def receive(self, deadline: float, cpu_limit: float) -> tuple[str, Any]:
         """The next frame, or why none came: ("frame", (header, payload)) | ("eof" | "cpu" | "wall"
-        | "bad", detail)."""
+        | "bad", detail). Queued frames are written meanwhile, as the child reads them: a child
+        blocked on a full reply pipe never waits for us to finish writing."""
         while True:
             try:
                 frame = self._pop_frame()
@@ -146,7 +168,10 @@ class _Child:
             if now >= deadline:
                 return "wall", None
             watched = [self.result] + ([self.output] if self.output >= 0 else [])
-            ready, _, _ = select.select(watched, [], [], min(0.05, deadline - now))
+            writing = [self.job] if self.outgoing and self.job >= 0 else []
+            ready, writable, _ = select.select(watched, writing, [], min(0.05, deadline - now))
+            if writable:
+                self._write_some()
             if self.output in ready:
                 self.drain_output()
             if self.result in ready:
@@ -439,12 +464,13 @@ class Sandbox:
             if index == hidden_from:
                 child.drain_output()
                 child.capture.hidden_phase = True
-            # The last case's end is this one's start: the child waits idle in between.
+            if index in (start, hidden_from):
+                # A phase's cases go out together; hidden inputs only once no public case is left.
+                for queued in range(index, hidden_from if index < hidden_from else len(cases)):
+                    child.queue({"op": "case", "case": queued}, {"args": list(cases[queued])})
+            # The last case's reply is this one's start: the child went straight on to it.
             began, cpu_before = time.monotonic(), cpu_now
             case_deadline = min(deadline, began + config.case_wall_seconds)
-            if not child.send({"op": "case", "case": index}, {"args": list(cases[index])}, case_deadline):
-                outcomes[index] = CaseOutcome(status="crashed", detail="stopped reading its input")
-                return load, index
             kind, frame = child.receive(case_deadline, cpu_before + config.case_cpu_seconds)
             wall = time.monotonic() - began
             cpu_now = child.cpu_seconds()
@@ -453,6 +479,8 @@ class Sandbox:
                 outcomes[index] = _failure(kind, frame, cpu, wall, deadline, config)
                 return load, index
             outcome = _case_outcome(frame, child.limits)
+            if outcome.status != "bad_reply" and frame[0].get("case") != index:
+                outcome = CaseOutcome(status="bad_reply", detail=f"a reply to case {frame[0].get('case')!r}")
             outcome.cpu_seconds, outcome.wall_seconds = cpu, wall
             outcomes[index] = outcome
             if outcome.tampered or outcome.status == "bad_reply":

@@ -1,8 +1,9 @@
 """What runs inside a confined child: load the submission, then run cases as they arrive.
 
-The trusted side sends ``load`` (the code cells and the function name), then one ``case`` frame
-at a time, then ``end``. Cases arrive one by one so that, while public cases run, no hidden
-input is yet in this process's memory; the output printed until then can be shown safely.
+The trusted side sends ``load`` (the code cells and the function name), then the public ``case``
+frames, then, once every public case has answered, the hidden ones, then ``end``. So while public
+cases run no hidden input is yet in this process's memory, and the output printed until then
+can be shown safely. Each case is answered before the next frame is read.
 Every reply is plain data in the wire format; nothing here is believed by the trusted side
 beyond "these are the values the function returned".
 """
