@@ -10,6 +10,8 @@ or the child exits with ``SETUP_FAILED`` (a grader fault, never a student's).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
 import os
 import resource
@@ -138,15 +140,77 @@ class Mechanisms:
     detail: dict[str, str] = field(default_factory=dict)
 
 
+class LandlockRules:
+    """Landlock's rules, opened once in the zygote: an O_PATH descriptor and an access mask per
+    readable path. A child builds its ruleset from them with a few syscalls, adding its own
+    scratch mount (which only exists after the fork, and which a rule on the folder underneath
+    would not cover). Building it from paths cost a child about 1.3 ms of Python."""
+
+    def __init__(self, readable: list[str]) -> None:
+        from landlock import FSAccess
+
+        self.handled = int(FSAccess.all())
+        read_dir = int(FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE)
+        read_file = int(FSAccess.READ_FILE | FSAccess.EXECUTE)
+        read_write = int(FSAccess.READ_FILE | FSAccess.WRITE_FILE)
+        wanted = [(path, read_dir if os.path.isdir(path) else read_file) for path in readable]
+        wanted += [(path, read_write) for path in ("/dev/null", "/dev/full")]
+        wanted += [(path, int(FSAccess.READ_FILE)) for path in ("/dev/zero", "/dev/random", "/dev/urandom")]
+        self.beneath = [
+            (os.open(path, os.O_PATH | os.O_CLOEXEC), access)
+            for path, access in wanted
+            if os.path.exists(path)
+        ]
+        os.close(self._ruleset())  # fails here, in the zygote, if this kernel has no Landlock
+
+    def fds(self) -> list[int]:
+        """The descriptors a child must keep until it has applied the rules."""
+        return [fd for fd, _ in self.beneath]
+
+    def apply(self, scratch_path: str = SCRATCH) -> None:
+        """Restrict the calling process (which has set no-new-privs) to the rules and its scratch."""
+        from landlock.plumbing import get_restrict_self
+
+        scratch = os.open(scratch_path, os.O_PATH | os.O_CLOEXEC)
+        ruleset = self._ruleset((scratch, self.handled))
+        try:
+            get_restrict_self()(ruleset, 0)
+        finally:
+            os.close(ruleset)
+            os.close(scratch)
+
+    def close(self) -> None:
+        """Close the descriptors (a child, once restricted, needs them no more)."""
+        for fd in self.fds():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _ruleset(self, *extra: tuple[int, int]) -> int:
+        from landlock.plumbing import PathBeneathAttr, RulesetAttr, get_add_rule, get_create_ruleset
+
+        attr = RulesetAttr(self.handled)
+        ruleset = int(get_create_ruleset()(ctypes.byref(attr), ctypes.sizeof(attr), 0))
+        try:
+            for fd, access in (*self.beneath, *extra):
+                rule = PathBeneathAttr(access, fd)
+                get_add_rule()(ruleset, _LANDLOCK_RULE_PATH_BENEATH, ctypes.byref(rule), 0)
+        except BaseException:
+            os.close(ruleset)
+            raise
+        return ruleset
+
+
+_LANDLOCK_RULE_PATH_BENEATH = 1
+
+
 @dataclass
 class Prepared:
     """What the zygote does once so that each child's confinement is cheap: the seccomp filter
-    compiled to BPF, and Landlock's module loaded and its ABI probed (a child then builds its ruleset,
-    which must name its own scratch mount, in about 0.1 ms)."""
+    compiled to BPF and Landlock's rules opened (a child applies them in about 0.1 ms)."""
 
     readable: list[str] = field(default_factory=list)
     seccomp_filter: Any | None = None
-    landlock_ready: bool = False
+    landlock: LandlockRules | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -166,8 +230,7 @@ def prepare(readable: list[str]) -> Prepared:
     except Exception as exc:
         prepared.errors["seccomp"] = f"{type(exc).__name__}: {exc}"
     try:
-        os.close(build_landlock_ruleset(readable)._fd)
-        prepared.landlock_ready = True
+        prepared.landlock = LandlockRules(readable)
     except Exception as exc:
         prepared.errors["landlock"] = f"{type(exc).__name__}: {exc}"
     return prepared
@@ -196,21 +259,18 @@ def confine(
         os.setresuid(limits.uid, limits.uid, limits.uid)
 
     def landlock() -> None:
-        if not prepared.landlock_ready:
+        if prepared.landlock is None:
             raise RuntimeError(prepared.errors.get("landlock", "Landlock is not available"))
-        # Built here, after the scratch tmpfs is mounted: a rule on the folder underneath
-        # would not cover the new mount.
-        ruleset = build_landlock_ruleset(prepared.readable)
-        ruleset.apply()
-        os.close(ruleset._fd)
+        prepared.landlock.apply()  # after the scratch tmpfs is mounted: its rule names the mount
 
     def seccomp() -> None:
         if prepared.seccomp_filter is None:
             raise RuntimeError(prepared.errors.get("seccomp", "no seccomp filter"))
         prepared.seccomp_filter.install()
 
+    rule_fds = prepared.landlock.fds() if prepared.landlock else []
     steps = (
-        ("closed_fds", lambda: _close_fds_except(keep_fds)),
+        ("closed_fds", lambda: _close_fds_except((*keep_fds, *rule_fds))),
         ("private_tmp", lambda: _mount_private_tmp(limits)),
         ("rlimits", lambda: _set_rlimits(limits, inherited)),
         ("unprivileged_uid", uid),
@@ -232,6 +292,8 @@ def confine(
             mechanisms.active[name] = True
         except Exception as exc:
             mechanisms.detail[name] = f"{type(exc).__name__}: {exc}"
+    if prepared.landlock is not None:
+        prepared.landlock.close()
     if os.path.isdir(SCRATCH):
         os.chdir(SCRATCH)
         tempfile.tempdir = SCRATCH  # the zygote may have cached another folder before its chroot
@@ -278,24 +340,6 @@ def _set_rlimits(limits: ChildLimits, inherited: int) -> None:
         resource.setrlimit(which, (value, value))
     # Soft then hard: SIGXCPU at the soft limit, SIGKILL a second later if it is caught.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-
-
-def build_landlock_ruleset(readable: list[str]) -> Any:
-    """Read-only access to the runtime's files, read-write in the scratch folder, nothing else."""
-    from landlock import FSAccess, Ruleset
-
-    ruleset = Ruleset()
-    read_dir = FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE
-    read_file = FSAccess.READ_FILE | FSAccess.EXECUTE
-    for path in readable:
-        if os.path.isdir(path):
-            ruleset.allow(path, rules=read_dir)
-        elif os.path.exists(path):
-            ruleset.allow(path, rules=read_file)
-    ruleset.allow("/dev/null", "/dev/full", rules=FSAccess.READ_FILE | FSAccess.WRITE_FILE)
-    ruleset.allow("/dev/zero", "/dev/random", "/dev/urandom", rules=FSAccess.READ_FILE)
-    ruleset.allow(SCRATCH, rules=FSAccess.all())
-    return ruleset
 
 
 def compile_seccomp(flt: Any) -> linux.SeccompProgram:
