@@ -15,7 +15,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from grader.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from grader.models import ApiToken, Role, User, now
@@ -109,7 +109,9 @@ def create_token(session: Session, username: str, name: str = "api") -> str:
 
 def authenticate(session: Session, token: str) -> User:
     """The user a bearer token belongs to; records the token's last use."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    row = session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _digest(token))
+    )
     if row is None or row.revoked_at is not None:
         raise Unauthenticated("the token is unknown or revoked")
     moment = now()

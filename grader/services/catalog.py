@@ -15,6 +15,7 @@ from grader.exercise import Exercise
 from grader.models import ExerciseVersion
 
 _HASHES: dict[str, str] = {}
+_SYNCED: set[tuple[str, str, str]] = set()  # (database URL, slug, content hash) synced here
 
 
 def content_hash(exercise: Exercise) -> str:
@@ -99,16 +100,20 @@ def current_version(session: Session, slug: str) -> tuple[Exercise, ExerciseVers
 def ensure_synced(database_url: str, slug: str, attempts: int = 3) -> None:
     """Record the exercise's current version in a transaction of its own, so that concurrent
     first submissions cannot collide inside theirs: whoever loses the insert race finds the
-    winner's row on the next attempt."""
+    winner's row on the next attempt. Once per database, exercise and process: later callers
+    find the row in their own transaction (``current_version``), with no transaction here."""
     from sqlalchemy.exc import IntegrityError
 
     from grader.db import unit_of_work
 
     exercise = find_exercise(slug)
+    if (database_url, slug, content_hash(exercise)) in _SYNCED:
+        return
     for attempt in range(attempts):
         try:
             with unit_of_work(database_url) as session:
                 sync_exercise(session, exercise)
+            _SYNCED.add((database_url, slug, content_hash(exercise)))
             return
         except IntegrityError:
             if attempt == attempts - 1:

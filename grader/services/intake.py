@@ -60,7 +60,7 @@ def accept(
     with unit_of_work(settings.database_url) as session:
         row, created = submissions.submit(
             session,
-            session.merge(user),
+            session.merge(user, load=False),  # as authentication left it: no query
             slug,
             source,
             filename=filename,
