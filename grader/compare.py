@@ -231,6 +231,8 @@ def compare_values(
     """Element-wise comparison of two same-shape tensors: exact for integers and bools."""
     if expected.numel() == 0:
         return None
+    if expected.dtype == actual.dtype and torch.equal(expected, actual):
+        return None  # bit-identical (no NaN): the common case of a right answer, in one call
     exact = not (expected.dtype.is_floating_point or expected.dtype.is_complex)
     if exact and not (actual.dtype.is_floating_point or actual.dtype.is_complex):
         wrong = expected.to(torch.int64) != actual.to(torch.int64)
@@ -334,6 +336,8 @@ def same_state(before: Any, after: Any) -> bool:
     if isinstance(before, torch.Tensor):
         if not isinstance(after, torch.Tensor) or after.shape != before.shape or after.dtype != before.dtype:
             return False
+        if torch.equal(before, after):
+            return True  # no NaN among them; the slower test below treats NaN as equal to NaN
         return bool(
             torch.equal(before.detach().nan_to_num(), after.detach().nan_to_num())
         ) and before.isnan().equal(after.isnan())
