@@ -37,7 +37,7 @@ def grade_submission(self: Task, submission_id: int) -> str:
         deliver_webhook.delay(submission_id)  # the final state is news too (no-op without a callback)
         return "error"
     with unit_of_work(settings.database_url) as session:
-        recorded = submissions.record_report(session, submission_id, report, grading_ms)
+        recorded = submissions.record_report(session, job, report, grading_ms)
     if recorded and job.callback_url:
         deliver_webhook.delay(submission_id)
     return "graded" if recorded else "duplicate"

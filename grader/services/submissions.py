@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from grader.errors import Invalid, NotFound, RateLimited
@@ -42,6 +42,7 @@ class GradingJob:
     seed: int
     attempt: int
     callback_url: str | None = None
+    regrade: bool = False  # an open regrade audit: a previous grading's case rows may exist
 
 
 def submit(
@@ -113,7 +114,8 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
     """Mark a submission running for this worker; None if there is nothing to do (unknown, or
     already graded: a redelivered task must not grade twice). One UPDATE ... RETURNING, which
     locks the row as a SELECT ... FOR UPDATE did."""
-    table = _SUBMISSIONS.c
+    table, audits = _SUBMISSIONS.c, _REGRADES.c
+    open_audit = exists().where(audits.submission_id == table.id, audits.completed_at.is_(None))
     claimed = session.execute(
         update(_SUBMISSIONS)
         .where(table.id == submission_id, table.status != Status.graded)
@@ -126,24 +128,29 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
             table.seed,
             table.attempts,
             table.callback_url,
+            open_audit,
         )
     ).one_or_none()
     return GradingJob(*claimed) if claimed is not None else None
 
 
-def record_report(session: Session, submission_id: int, report: Report, grading_ms: float) -> bool:
+def record_report(session: Session, job: GradingJob, report: Report, grading_ms: float) -> bool:
     """Store the graded report and close the submission's open regrade audits; False (nothing
-    written) if it was graded already.
+    written) if the claim is no longer this job's: graded already, claimed again since (the
+    sweep re-enqueued a slow grading) or reset by a regrade meanwhile, whose own grading then
+    records instead.
 
     Plain statements, no ORM objects (this runs once per submission and was most of a worker's
-    database time): the submission's UPDATE (which locks the row and checks it is not graded),
-    one DELETE of a previous grading's case rows (a regrade), one bulk INSERT of the new ones."""
+    database time): the submission's UPDATE (which locks the row and checks the claim), and one
+    bulk INSERT of the case rows; a regrade first deletes the previous grading's rows and closes
+    its audit."""
     problem = report.problem
     graded_at = now()
     table = _SUBMISSIONS.c
+    submission_id = job.submission_id
     recorded = session.execute(
         update(_SUBMISSIONS)
-        .where(table.id == submission_id, table.status != Status.graded)
+        .where(table.id == submission_id, table.status == Status.running, table.attempts == job.attempt)
         .values(
             status=Status.graded,
             score=report.score,
@@ -165,7 +172,8 @@ def record_report(session: Session, submission_id: int, report: Report, grading_
     ).one_or_none()
     if recorded is None:
         return False
-    session.execute(delete(_CASE_RESULTS).where(_CASE_RESULTS.c.submission_id == submission_id))
+    if job.regrade:
+        session.execute(delete(_CASE_RESULTS).where(_CASE_RESULTS.c.submission_id == submission_id))
     if report.tests:
         session.execute(
             insert(_CASE_RESULTS),
@@ -186,12 +194,13 @@ def record_report(session: Session, submission_id: int, report: Report, grading_
                 for position, case in enumerate(report.tests)
             ],
         )
-    audits = _REGRADES.c
-    session.execute(
-        update(_REGRADES)
-        .where(audits.submission_id == submission_id, audits.completed_at.is_(None))
-        .values(new_score=report.score, completed_at=graded_at)
-    )
+    if job.regrade:
+        audits = _REGRADES.c
+        session.execute(
+            update(_REGRADES)
+            .where(audits.submission_id == submission_id, audits.completed_at.is_(None))
+            .values(new_score=report.score, completed_at=graded_at)
+        )
     return True
 
 

@@ -11,7 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from grader.db import unit_of_work
+from grader.messages import Finding
 from grader.models import CaseResultRow, Regrade, Role, Status, Submission
+from grader.report import CaseResult, Report
+from grader.services import submissions
 from grader.settings import Settings
 from tests.service.conftest import Worker, auth, make_user, wait_graded
 
@@ -172,3 +175,53 @@ def test_regrade_goes_through_a_worker_and_is_audited(
             select(func.count()).select_from(CaseResultRow).where(CaseResultRow.submission_id == submission)
         )
     assert cases == len(first["tests"])  # the regrade's results replaced the first grading's
+
+
+def test_a_superseded_claim_records_nothing(service_settings: Settings, client: FlaskClient) -> None:
+    # Two ways a grading can lose its claim before it records: the sweep re-enqueued it and
+    # another worker claimed it again, or an instructor's regrade reset it. Either way the
+    # newer grading is the one recorded, once.
+    token = make_user(service_settings, "frank")
+    teacher = make_user(service_settings, "ms_wu", Role.instructor)
+    submission = _submit(client, token, RIGHT)
+    url, report = service_settings.database_url, _report(10.0)
+    with unit_of_work(url) as session:
+        slow = submissions.claim(session, submission, worker="slow")
+    with unit_of_work(url) as session:
+        fast = submissions.claim(session, submission, worker="fast")
+    assert slow is not None and fast is not None and not fast.regrade
+    with unit_of_work(url) as session:
+        assert not submissions.record_report(session, slow, report, 1.0)
+    with unit_of_work(url) as session:
+        assert submissions.record_report(session, fast, report, 1.0)
+        assert not submissions.record_report(session, fast, report, 1.0)  # a redelivery
+    response = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
+    assert response.status_code == 202
+    with unit_of_work(url) as session:
+        before = submissions.claim(session, submission, worker="w")
+    assert before is not None and before.regrade
+    client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
+    with unit_of_work(url) as session:
+        assert not submissions.record_report(session, before, _report(0.0), 1.0)
+        after = submissions.claim(session, submission, worker="w")
+    assert after is not None and after.regrade
+    with unit_of_work(url) as session:
+        assert submissions.record_report(session, after, _report(0.0), 1.0)
+    with unit_of_work(url) as session:
+        row = session.get(Submission, submission)
+        assert row is not None and row.score == 0.0 and row.status == Status.graded
+        assert len(row.results) == 1
+        audits = session.scalars(select(Regrade).where(Regrade.submission_id == submission)).all()
+        assert [a.completed_at is not None for a in audits] == [True, True]
+
+
+def _report(score: float) -> Report:
+    passed = score > 0
+    case = CaseResult("one", "public", passed, score, 10.0, None if passed else Finding("tampered"))
+    return Report(
+        exercise="linalg.sum_axis",
+        status="passed" if passed else "failed",
+        score=score,
+        max_score=10.0,
+        tests=[case],
+    )

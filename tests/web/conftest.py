@@ -46,7 +46,7 @@ def grade_now(settings: Settings, submission_id: int, sandbox: Sandbox) -> None:
     assert job is not None
     report, grading_ms = run_job(job, sandbox)
     with unit_of_work(settings.database_url) as session:
-        submissions.record_report(session, submission_id, report, grading_ms)
+        submissions.record_report(session, job, report, grading_ms)
 
 
 # For tests of the pages' own logic (forms, redirects, escaping, headers), where the database

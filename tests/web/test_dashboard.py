@@ -54,9 +54,10 @@ def add_graded(settings: Settings, sandbox: Sandbox, username: str, code: str) -
 def record(settings: Settings, submission_id: int, report: Report) -> None:
     """Record a report built by hand, as a worker would."""
     with unit_of_work(settings.database_url) as session:
-        assert submissions.claim(session, submission_id, worker="test-worker@host") is not None
+        job = submissions.claim(session, submission_id, worker="test-worker@host")
+    assert job is not None
     with unit_of_work(settings.database_url) as session:
-        submissions.record_report(session, submission_id, report, grading_ms=12.5)
+        submissions.record_report(session, job, report, grading_ms=12.5)
 
 
 @pytest.fixture
