@@ -103,6 +103,8 @@ class Submission(Base):
         UniqueConstraint("user_id", "idempotency_key"),
         Index("ix_submissions_status_updated", "status", "updated_at"),
         Index("ix_submissions_user_exercise", "user_id", "exercise_slug"),
+        # The rate limit reads a student's newest submissions at every POST.
+        Index("ix_submissions_user_created", "user_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
