@@ -887,11 +887,16 @@ def cpu_lines(result: BackendResult) -> list[str]:
     total = ", ".join(f"{p} {cpu[p]:.1f}" for p in parts)
     each = ", ".join(f"{p} {cpu[p] / count * 1000:.1f}" for p in parts)
     indent = " " * len(result.backend)
+    cores = cpu["available"] / result.burst.seconds
+    target = TARGETS[result.backend].throughput
     return [
         f"{result.backend}: machine {cpu['machine']:.1f} of {cpu['available']:.1f} core-s "
         f"({cpu['machine'] / cpu['available']:.0%} busy) over {result.burst.seconds:.1f} s: "
         f"{total}, other {other:.1f}",
         f"{indent}  per submission (ms): {each}, other {other / count * 1000:.1f}",
+        # Throughput is bound by CPU: this is the whole budget the target leaves, load generator included.
+        f"{indent}  budget: {target:g} graded/s on {cores:.0f} cores allows {cores / target * 1000:.0f} ms "
+        f"of CPU per submission; used {cpu['machine'] / count * 1000:.0f} ms",
     ]
 
 
