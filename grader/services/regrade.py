@@ -36,6 +36,7 @@ def reset_submission(
     row.status = Status.queued
     row.score = None
     row.graded_at = None
+    row.started_at = None  # a new grading round: the previous round's gradings may not record
     row.attempts = 0
     row.updated_at = now()
     return row.id

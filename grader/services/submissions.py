@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, exists, func, insert, select, update
@@ -43,6 +43,7 @@ class GradingJob:
     attempt: int
     callback_url: str | None = None
     regrade: bool = False  # an open regrade audit: a previous grading's case rows may exist
+    started_at: datetime | None = None  # when this grading round began: its record must match
 
 
 def submit(
@@ -113,13 +114,22 @@ def _check_callback(url: str) -> None:
 def claim(session: Session, submission_id: int, worker: str) -> GradingJob | None:
     """Mark a submission running for this worker; None if there is nothing to do (unknown, or
     already graded: a redelivered task must not grade twice). One UPDATE ... RETURNING, which
-    locks the row as a SELECT ... FOR UPDATE did."""
+    locks the row as a SELECT ... FOR UPDATE did.
+
+    ``started_at`` is set by the round's first claim and kept by later ones (a redelivery, the
+    sweep's re-enqueue, a retry): every grading of one round may record, the first to finish
+    wins. A regrade clears it, so gradings of the round before cannot record any more."""
     table, audits = _SUBMISSIONS.c, _REGRADES.c
     open_audit = exists().where(audits.submission_id == table.id, audits.completed_at.is_(None))
     claimed = session.execute(
         update(_SUBMISSIONS)
         .where(table.id == submission_id, table.status != Status.graded)
-        .values(status=Status.running, attempts=table.attempts + 1, worker=worker, started_at=now())
+        .values(
+            status=Status.running,
+            attempts=table.attempts + 1,
+            worker=worker,
+            started_at=func.coalesce(table.started_at, now()),
+        )
         .returning(
             table.id,
             table.exercise_slug,
@@ -129,6 +139,7 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
             table.attempts,
             table.callback_url,
             open_audit,
+            table.started_at,
         )
     ).one_or_none()
     return GradingJob(*claimed) if claimed is not None else None
@@ -136,9 +147,8 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
 
 def record_report(session: Session, job: GradingJob, report: Report, grading_ms: float) -> bool:
     """Store the graded report and close the submission's open regrade audits; False (nothing
-    written) if the claim is no longer this job's: graded already, claimed again since (the
-    sweep re-enqueued a slow grading) or reset by a regrade meanwhile, whose own grading then
-    records instead.
+    written) if it was graded already (another grading of the round finished first) or a
+    regrade reset it meanwhile (the regrade's own grading records instead).
 
     Plain statements, no ORM objects (this runs once per submission and was most of a worker's
     database time): the submission's UPDATE (which locks the row and checks the claim), and one
@@ -150,7 +160,11 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
     submission_id = job.submission_id
     recorded = session.execute(
         update(_SUBMISSIONS)
-        .where(table.id == submission_id, table.status == Status.running, table.attempts == job.attempt)
+        .where(
+            table.id == submission_id,
+            table.status != Status.graded,
+            table.started_at == job.started_at,
+        )
         .values(
             status=Status.graded,
             score=report.score,

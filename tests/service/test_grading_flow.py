@@ -177,10 +177,12 @@ def test_regrade_goes_through_a_worker_and_is_audited(
     assert cases == len(first["tests"])  # the regrade's results replaced the first grading's
 
 
-def test_a_superseded_claim_records_nothing(service_settings: Settings, client: FlaskClient) -> None:
-    # Two ways a grading can lose its claim before it records: the sweep re-enqueued it and
-    # another worker claimed it again, or an instructor's regrade reset it. Either way the
-    # newer grading is the one recorded, once.
+def test_the_first_grading_of_a_round_records_and_a_regrade_starts_a_new_round(
+    service_settings: Settings, client: FlaskClient
+) -> None:
+    # The sweep may re-enqueue a slow grading (and Celery may redeliver one): every grading of
+    # that round may record and the first to finish wins, so a slow one cannot be superseded
+    # forever. A regrade starts a new round: a grading claimed before it records nothing.
     token = make_user(service_settings, "frank")
     teacher = make_user(service_settings, "ms_wu", Role.instructor)
     submission = _submit(client, token, RIGHT)
@@ -190,11 +192,11 @@ def test_a_superseded_claim_records_nothing(service_settings: Settings, client: 
     with unit_of_work(url) as session:
         fast = submissions.claim(session, submission, worker="fast")
     assert slow is not None and fast is not None and not fast.regrade
+    assert fast.attempt == slow.attempt + 1 and fast.started_at == slow.started_at
+    with unit_of_work(url) as session:  # the earlier claim finishes first: it records
+        assert submissions.record_report(session, slow, report, 1.0)
     with unit_of_work(url) as session:
-        assert not submissions.record_report(session, slow, report, 1.0)
-    with unit_of_work(url) as session:
-        assert submissions.record_report(session, fast, report, 1.0)
-        assert not submissions.record_report(session, fast, report, 1.0)  # a redelivery
+        assert not submissions.record_report(session, fast, report, 1.0)  # graded already
     response = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
     assert response.status_code == 202
     with unit_of_work(url) as session:
@@ -202,9 +204,10 @@ def test_a_superseded_claim_records_nothing(service_settings: Settings, client: 
     assert before is not None and before.regrade
     client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
     with unit_of_work(url) as session:
-        assert not submissions.record_report(session, before, _report(0.0), 1.0)
         after = submissions.claim(session, submission, worker="w")
     assert after is not None and after.regrade
+    with unit_of_work(url) as session:
+        assert not submissions.record_report(session, before, _report(0.0), 1.0)
     with unit_of_work(url) as session:
         assert submissions.record_report(session, after, _report(0.0), 1.0)
     with unit_of_work(url) as session:
