@@ -154,6 +154,8 @@ def _serve_argv(host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--access-logfile",
         "-",
+        "--config",
+        "python:grader.web.gunicorn_hooks",
         "grader.web.app:create_app()",
     ]
 
@@ -199,8 +201,24 @@ def up_cmd(port: int, concurrency: int) -> None:
     settings = _settings()
     upgrade(settings.database_url)
     demo = _demo_accounts(settings)
-    worker = subprocess.Popen(_worker_argv(concurrency, beat=True))
-    api = subprocess.Popen(_serve_argv("127.0.0.1", port, 2))
+    # `kill` (SIGTERM) and a closed terminal (SIGHUP) stop it as Ctrl-C does: by default they
+    # would end this process at once and leave the API and the worker running, orphaned.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _interrupt)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        processes.append(subprocess.Popen(_worker_argv(concurrency, beat=True)))
+        processes.append(subprocess.Popen(_serve_argv("127.0.0.1", port, 2)))
+        _print_welcome(port, demo)
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _stop_all(processes)
+
+
+def _print_welcome(port: int, demo: dict[str, str] | None) -> None:
     url = f"http://127.0.0.1:{port}"
     click.echo(f"\ntensor-grader is up at {url}  (API docs: {url}/api/v1/docs)")
     if demo and "student_password" in demo:
@@ -213,20 +231,22 @@ def up_cmd(port: int, concurrency: int) -> None:
     else:
         click.echo("make a student and a token:  grader users create NAME && grader tokens create NAME")
     click.echo("Ctrl-C stops it.\n")
-    try:
-        while worker.poll() is None and api.poll() is None:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for process in (api, worker):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in (api, worker):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+
+
+def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM (a graceful stop) to each process still running, then SIGKILL after 20 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _demo_accounts(settings: Settings) -> dict[str, str] | None:

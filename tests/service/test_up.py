@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -65,12 +66,63 @@ def test_up_then_submit(tmp_path: Path) -> None:
         assert submitted.stdout.startswith("linalg.sum_axis: 10.0 / 10.0  (graded)")
         _sign_in_to_the_portal(f"http://127.0.0.1:{port}", printed)
         assert (tmp_path / "grader.db").exists() and (tmp_path / "broker.db").exists()
+        # `kill` reaches `grader up` alone: it stops the API and the worker before it exits.
+        service.send_signal(signal.SIGTERM)
+        service.wait(timeout=45)
+        assert _processes_of(f"127.0.0.1:{port}", str(tmp_path)) == []
     finally:
-        os.killpg(service.pid, signal.SIGINT)
-        try:
-            service.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(service.pid, signal.SIGKILL)
+        service.wait()
+
+
+def test_ctrl_c_stops_the_api_whole(tmp_path: Path) -> None:
+    # Ctrl-C reaches every process of the terminal's group. Gunicorn's workers leave it to the
+    # master, which stops each with one signal (two could hang a gthread worker for good).
+    port = _free_port()
+    api = subprocess.Popen(  # `grader serve` execs gunicorn: this is the master
+        [GRADER, "serve", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "GRADER_INSTANCE_DIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while not _workers_ignoring_sigint(api.pid, 2):
+            assert time.time() < deadline and api.poll() is None, "gunicorn's workers did not start"
+            time.sleep(0.2)
+        os.killpg(api.pid, signal.SIGINT)
+        api.wait(timeout=30)
+        deadline = time.time() + 10
+        while _processes_of(f"127.0.0.1:{port}"):
+            assert time.time() < deadline, "a gunicorn process outlived Ctrl-C"
+            time.sleep(0.2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(api.pid, signal.SIGKILL)
+        api.wait()
+
+
+def _workers_ignoring_sigint(master: int, count: int) -> bool:
+    """True once ``count`` workers of the gunicorn master run with SIGINT ignored."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ignored = [
+            int(line.split()[1], 16) & (1 << (signal.SIGINT - 1))
+            for child in children
+            for line in Path(f"/proc/{child}/status").read_text().splitlines()
+            if line.startswith("SigIgn:")
+        ]
+    except OSError:  # a worker that is starting or gone
+        return False
+    return len(ignored) == count and all(ignored)
+
+
+def _processes_of(*patterns: str) -> list[int]:
+    """Pids of the processes whose command line mentions any of the patterns."""
+    found = subprocess.run(["pgrep", "-f", "|".join(patterns)], capture_output=True, text=True)
+    return [int(pid) for pid in found.stdout.split() if int(pid) != os.getpid()]
 
 
 def _sign_in_to_the_portal(url: str, printed: str) -> None:
