@@ -107,13 +107,14 @@ def ensure_synced(database_url: str, slug: str, attempts: int = 3) -> None:
     from grader.db import unit_of_work
 
     exercise = find_exercise(slug)
-    if (database_url, slug, content_hash(exercise)) in _SYNCED:
+    synced = (database_url, slug, content_hash(exercise))
+    if synced in _SYNCED:
         return
     for attempt in range(attempts):
         try:
             with unit_of_work(database_url) as session:
                 sync_exercise(session, exercise)
-            _SYNCED.add((database_url, slug, content_hash(exercise)))
+            _SYNCED.add(synced)
             return
         except IntegrityError:
             if attempt == attempts - 1:

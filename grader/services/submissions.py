@@ -186,8 +186,14 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
     ).one_or_none()
     if recorded is None:
         return False
-    if job.regrade:
+    if job.regrade:  # the previous grading's case rows go, and its audit is closed
         session.execute(delete(_CASE_RESULTS).where(_CASE_RESULTS.c.submission_id == submission_id))
+        audits = _REGRADES.c
+        session.execute(
+            update(_REGRADES)
+            .where(audits.submission_id == submission_id, audits.completed_at.is_(None))
+            .values(new_score=report.score, completed_at=graded_at)
+        )
     if report.tests:
         session.execute(
             insert(_CASE_RESULTS),
@@ -207,13 +213,6 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
                 }
                 for position, case in enumerate(report.tests)
             ],
-        )
-    if job.regrade:
-        audits = _REGRADES.c
-        session.execute(
-            update(_REGRADES)
-            .where(audits.submission_id == submission_id, audits.completed_at.is_(None))
-            .values(new_score=report.score, completed_at=graded_at)
         )
     return True
 

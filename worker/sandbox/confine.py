@@ -208,7 +208,6 @@ class Prepared:
     """What the zygote does once so that each child's confinement is cheap: the seccomp filter
     compiled to BPF and Landlock's rules opened (a child applies them in about 0.1 ms)."""
 
-    readable: list[str] = field(default_factory=list)
     seccomp_filter: Any | None = None
     landlock: LandlockRules | None = None
     errors: dict[str, str] = field(default_factory=dict)
@@ -224,7 +223,7 @@ def isolate_network() -> None:
 
 def prepare(readable: list[str]) -> Prepared:
     """Compile the seccomp filter and warm Landlock (in the zygote, after the chroot)."""
-    prepared = Prepared(readable=readable)
+    prepared = Prepared()
     try:
         prepared.seccomp_filter = compile_seccomp(build_seccomp_filter())
     except Exception as exc:
