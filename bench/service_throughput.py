@@ -9,7 +9,8 @@ For each backend, one run on this machine (servers and load generator share its 
   --concurrency 2`` (two pool processes, one zygote each), started with ``GRADER_*`` variables
   and waited for (``/healthz`` answers 200; the worker wrote ``sandbox-status.json`` or, where
   that report moved to the database, both pool processes have their zygote; six warm-up
-  submissions graded); stopped as whole process groups at the end, on Ctrl-C, SIGTERM and errors;
+  submissions graded); stopped at the end, on Ctrl-C, SIGTERM and errors (SIGTERM to each
+  leader, then SIGKILL to what is left of its process group);
 - sustained throughput: ``--count`` submissions of linalg.sum_axis (2/3 correct, 1/3 ignoring
   keepdim) POSTed by 8 client threads as fast as the API accepts them; graded per second =
   count / (first POST sent -> last ``graded_at``), read from the database; POST latency p50/p99;
@@ -322,19 +323,15 @@ def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, SIGKILL it if it is still there after 20 s."""
-    if process.poll() is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # leftovers of an exited leader
-        return
+    """SIGTERM the leader (gunicorn's master, Celery's main process: each stops its own
+    children), wait up to 20 s, then SIGKILL whatever is left of its process group."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @dataclass

@@ -3,6 +3,7 @@ worker processes started with the `grader worker` command, the Flask app over it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -97,6 +98,9 @@ def environment(settings: Settings) -> dict[str, str]:
     }
 
 
+STOP_SECONDS = 30
+
+
 class Worker:
     """A `grader worker` process (its own process group, so it can be killed whole)."""
 
@@ -131,13 +135,24 @@ class Worker:
         self.process.wait()
 
     def stop(self) -> None:
-        """Stop gracefully (or kill after a while)."""
+        """Stop gracefully as a service manager does (SIGTERM to the main process only, which
+        stops its pool; systemd's KillMode=mixed, docker stop), and fail the test if it has not
+        stopped within STOP_SECONDS. Whatever of its group is left is killed either way.
+
+        A SIGTERM to the whole group instead kills the pool processes under the main process,
+        and with the embedded broker's pool that can leave the main process waiting forever for
+        a lock a dead pool process held (billiard's synchronous pool)."""
+        stopped = True
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
-                self.kill()
+                stopped = False
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        assert stopped, f"the worker did not stop within {STOP_SECONDS} s of SIGTERM"
 
 
 @pytest.fixture
