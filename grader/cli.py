@@ -6,18 +6,19 @@ import json
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from grader import cli_service
-from grader.bank import UnknownExercise, get_exercise, load_bank
-from grader.exercise import Exercise, pick
-from grader.grading import grade, rejected
-from grader.report_text import report_text, statement_text
 from grader.settings import Settings, SettingsError
-from grader.source_loader import SubmissionRejected, load_file
-from grader.validation import validate
-from worker.sandbox.client import Sandbox, SandboxError
+
+# The grading commands import torch (through the bank, the engine and the sandbox client) when
+# they run: the service commands (users, tokens, db, submit, serve) start in a fraction of the
+# time without it.
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
+    from worker.sandbox.client import Sandbox
 
 LANG = click.option(
     "--lang",
@@ -34,6 +35,8 @@ def main() -> None:
 
 
 def _exercise(slug: str) -> Exercise:
+    from grader.bank import UnknownExercise, get_exercise
+
     try:
         return get_exercise(slug)
     except UnknownExercise as exc:
@@ -41,6 +44,8 @@ def _exercise(slug: str) -> Exercise:
 
 
 def _sandbox() -> Sandbox:
+    from worker.sandbox.client import Sandbox, SandboxError
+
     try:
         settings = Settings()
     except SettingsError as exc:
@@ -68,6 +73,10 @@ def _sandbox() -> Sandbox:
 
 
 def _grade_command(path: Path, slug: str, seed: int | None, as_json: bool, lang: str) -> None:
+    from grader.grading import grade, rejected
+    from grader.report_text import report_text
+    from grader.source_loader import SubmissionRejected, load_file
+
     exercise = _exercise(slug)
     try:
         source = load_file(path)
@@ -114,6 +123,9 @@ def exercises_group() -> None:
 @LANG
 def list_cmd(as_json: bool, lang: str) -> None:
     """Every exercise: slug, unit, title, points."""
+    from grader.bank import load_bank
+    from grader.exercise import pick
+
     rows = [
         {
             "slug": e.slug,
@@ -136,6 +148,8 @@ def list_cmd(as_json: bool, lang: str) -> None:
 @LANG
 def show_cmd(slug: str, lang: str) -> None:
     """An exercise's statement, signature, examples and starter code."""
+    from grader.report_text import statement_text
+
     click.echo(statement_text(_exercise(slug), lang))
 
 
@@ -145,6 +159,9 @@ def show_cmd(slug: str, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
     """Prove exercises: the solution scores full marks and every mutant loses marks."""
+    from grader.bank import load_bank
+    from grader.validation import validate
+
     chosen = [_exercise(slug)] if slug else list(load_bank().values())
     seed_list = [1000 + 7919 * i for i in range(seeds)]
     results = []
@@ -171,11 +188,9 @@ def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
 @exercises_group.command("sync")
 def sync_cmd() -> None:
     """Record the bank in the database: a new version for each exercise whose module changed."""
-    from grader.db import unit_of_work
     from grader.services.catalog import sync_bank
 
-    settings = Settings()
-    with unit_of_work(settings.database_url) as session:
+    with cli_service.database_session() as session:
         results = sync_bank(session)
     for row in results:
         click.echo(f"{row.slug:<32} version {row.version}{'  (new)' if row.changed else ''}")

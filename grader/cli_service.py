@@ -9,9 +9,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from grader.db import unit_of_work
 from grader.errors import GraderError
@@ -24,6 +28,31 @@ def _settings() -> Settings:
         return Settings()
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+@contextmanager
+def database_session() -> Iterator[Session]:
+    """A unit of work on the configured database, for a command: a refusal of the service
+    (a taken name, an unknown user) or a database that cannot be used (not migrated yet, not
+    reachable) ends the command with one line saying so, not a traceback."""
+    settings = _settings()
+    try:
+        with unit_of_work(settings.database_url) as session:
+            yield session
+    except GraderError as exc:
+        raise click.ClickException(exc.message) from None
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise click.ClickException(
+            f"the database at {_where(settings.database_url)} cannot be used: {reason}. A new "
+            "database needs `grader db upgrade` first; GRADER_DATABASE_URL chooses the database."
+        ) from None
+
+
+def _where(database_url: str) -> str:
+    """The database URL without its credentials."""
+    scheme, _, rest = database_url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
 
 
 def register(main: click.Group) -> None:
@@ -49,7 +78,7 @@ def upgrade_cmd() -> None:
 
     settings = _settings()
     upgrade(settings.database_url)
-    click.echo(f"database at head: {settings.database_url.split('@')[-1]}")
+    click.echo(f"database at head: {_where(settings.database_url)}")
 
 
 @click.group("users")
@@ -65,11 +94,8 @@ def create_user_cmd(name: str, role: str, password: str | None) -> None:
     """Create a user."""
     from grader.services import accounts
 
-    try:
-        with unit_of_work(_settings().database_url) as session:
-            accounts.create_user(session, name, Role(role), password)
-    except GraderError as exc:
-        raise click.ClickException(exc.message) from None
+    with database_session() as session:
+        accounts.create_user(session, name, Role(role), password)
     click.echo(f"created {role} {name}")
 
 
@@ -85,11 +111,8 @@ def create_token_cmd(name: str, label: str) -> None:
     """Create a token for user NAME and print only the token (it is not shown again)."""
     from grader.services import accounts
 
-    try:
-        with unit_of_work(_settings().database_url) as session:
-            token = accounts.create_token(session, name, label)
-    except GraderError as exc:
-        raise click.ClickException(exc.message) from None
+    with database_session() as session:
+        token = accounts.create_token(session, name, label)
     click.echo(token)
 
 
@@ -99,16 +122,13 @@ def list_tokens_cmd(name: str) -> None:
     """User NAME's tokens: id, label, prefix, created, last used, revoked."""
     from grader.services import accounts
 
-    try:
-        with unit_of_work(_settings().database_url) as session:
-            rows = accounts.list_tokens(session, name)
-            lines = [
-                f"{t.id:>5}  {t.name:<12} {t.prefix}...  created {t.created_at:%Y-%m-%d %H:%M}  "
-                f"last used {t.last_used_at or '-'}  {'REVOKED' if t.revoked_at else 'active'}"
-                for t in rows
-            ]
-    except GraderError as exc:
-        raise click.ClickException(exc.message) from None
+    with database_session() as session:
+        rows = accounts.list_tokens(session, name)
+        lines = [
+            f"{t.id:>5}  {t.name:<12} {t.prefix}...  created {t.created_at:%Y-%m-%d %H:%M}  "
+            f"last used {t.last_used_at or '-'}  {'REVOKED' if t.revoked_at else 'active'}"
+            for t in rows
+        ]
     click.echo("\n".join(lines) if lines else f"{name} has no tokens")
 
 
@@ -118,11 +138,8 @@ def revoke_token_cmd(token_id: int) -> None:
     """Revoke a token by its id (see `grader tokens list NAME`)."""
     from grader.services import accounts
 
-    try:
-        with unit_of_work(_settings().database_url) as session:
-            accounts.revoke_token(session, token_id)
-    except GraderError as exc:
-        raise click.ClickException(exc.message) from None
+    with database_session() as session:
+        accounts.revoke_token(session, token_id)
     click.echo(f"revoked token {token_id}")
 
 
@@ -284,7 +301,7 @@ def _demo_accounts(settings: Settings) -> dict[str, str] | None:
 @click.option("--timeout", default=60.0, show_default=True, help="seconds to wait for the grade")
 def submit_cmd(path: Path, slug: str, url: str, token: str, lang: str, as_json: bool, timeout: float) -> None:
     """Submit PATH to a running service and wait for the grade."""
-    from grader.client import SubmitError, submit_and_wait
+    from grader.client import SubmitError, submission_text, submit_and_wait
 
     try:
         report = submit_and_wait(url, token, path, slug, lang=lang, timeout=timeout)
@@ -293,7 +310,5 @@ def submit_cmd(path: Path, slug: str, url: str, token: str, lang: str, as_json: 
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        from grader.report_text import submission_text
-
         click.echo(submission_text(report))
     sys.exit(0 if report.get("score") == report.get("max_score") else 1)

@@ -1,4 +1,4 @@
-"""A small HTTP client of the service, for ``grader submit``."""
+"""A small HTTP client of the service, for ``grader submit``, and how its answer is printed."""
 
 from __future__ import annotations
 
@@ -55,3 +55,19 @@ def _raise_for_error(response: requests.Response) -> None:
     except (ValueError, KeyError, TypeError):
         message = f"HTTP {response.status_code}"
     raise SubmitError(message)
+
+
+def submission_text(submission: dict[str, Any]) -> str:
+    """A submission fetched from the API, as the terminal shows it."""
+    lines = [
+        f"{submission['exercise']}: {submission['score']} / {submission['max_score']}  "
+        f"({submission['status']})"
+    ]
+    if submission.get("message"):
+        lines.append(f"  {submission['message']}")
+    for test in submission.get("tests", []):
+        mark = "PASS" if test["passed"] else "FAIL"
+        lines.append(f"  {mark} [{test['visibility']}] {test['name']}")
+        if not test["passed"]:
+            lines.append(f"       {test['message']}")
+    return "\n".join(lines)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from grader.compare import format_value
 from grader.exercise import Exercise, pick
 from grader.grading import Raised, call_trusted
@@ -92,20 +90,4 @@ def statement_text(exercise: Exercise, lang: str) -> str:
         lines.append(f"  # {case.name}")
         lines.append(f"  {exercise.function}({args}) -> {result}")
     lines += ["", exercise.starter.rstrip()]
-    return "\n".join(lines)
-
-
-def submission_text(submission: dict[str, Any]) -> str:
-    """A submission fetched from the API, as the terminal shows it."""
-    lines = [
-        f"{submission['exercise']}: {submission['score']} / {submission['max_score']}  "
-        f"({submission['status']})"
-    ]
-    if submission.get("message"):
-        lines.append(f"  {submission['message']}")
-    for test in submission.get("tests", []):
-        mark = "PASS" if test["passed"] else "FAIL"
-        lines.append(f"  {mark} [{test['visibility']}] {test['name']}")
-        if not test["passed"]:
-            lines.append(f"       {test['message']}")
     return "\n".join(lines)

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from worker.sandbox.client import SandboxConfig
+from worker.sandbox.config import SandboxConfig
 
 
 class SettingsError(ValueError):

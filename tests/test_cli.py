@@ -158,3 +158,32 @@ def test_console_script_and_sandbox_report() -> None:
     result = subprocess.run([str(script), "sandbox"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     assert "MISSING" not in result.stdout and "active  seccomp" in result.stdout
+
+
+def test_service_commands_start_without_torch() -> None:
+    """Importing torch takes over a second: `grader users`, `tokens`, `db` and `submit` (the
+    students' client) must not pay it. Only the grading commands import the engine."""
+    heavy = ("torch", "numpy", "grader.bank", "worker.sandbox.wire")
+    probe = (
+        "import sys; import grader.cli, grader.client, grader.cli_service; "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("database_url", "reason"),
+    [
+        ("sqlite:///{tmp}/new.db", "no such table"),
+        ("postgresql+psycopg://postgres:hunter2@127.0.0.1:1/grader", "connection"),
+    ],
+)
+def test_an_unusable_database_is_one_clear_line(tmp_path: Path, database_url: str, reason: str) -> None:
+    env = {"GRADER_INSTANCE_DIR": str(tmp_path), "GRADER_DATABASE_URL": database_url.format(tmp=tmp_path)}
+    for command in (["users", "create", "mei"], ["tokens", "create", "mei"], ["exercises", "sync"]):
+        result = CliRunner().invoke(main, command, env=env, catch_exceptions=False)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert reason in result.output and "grader db upgrade" in result.output
+        assert "hunter2" not in result.output  # the URL is shown without its password

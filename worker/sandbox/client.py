@@ -21,11 +21,12 @@ import subprocess
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from worker.sandbox import wire, zygote
-from worker.sandbox.confine import SETUP_FAILED, ChildLimits
+from worker.sandbox.config import SandboxConfig
+from worker.sandbox.confine import SETUP_FAILED
 from worker.sandbox.outcome import CaseOutcome, Cell, LoadOutcome, RunResult
 from worker.sandbox.rootfs import SCRATCH
 
@@ -44,29 +45,6 @@ _ZYGOTE_ENV = {
 
 class SandboxError(RuntimeError):
     """The sandbox itself failed (a grader fault, never a student's)."""
-
-
-@dataclass(frozen=True)
-class SandboxConfig:
-    """Limits of one submission's run; defaults from the design card, all configurable."""
-
-    case_cpu_seconds: float = 2.0
-    case_wall_seconds: float = 5.0
-    submission_wall_seconds: float = 10.0
-    memory_bytes: int = 1 << 30
-    output_bytes: int = 64 << 10
-    result_bytes: int = 64 << 20
-    uid: int = 61234
-    start_timeout_seconds: float = 180.0
-    prefork: int = 2  # spare children kept on order
-
-    def child_limits(self) -> ChildLimits:
-        """The rlimits of a child: the CPU limit is a backstop behind the per-case budget."""
-        return ChildLimits(
-            cpu_seconds=int(self.submission_wall_seconds) + 1,
-            memory_bytes=self.memory_bytes,
-            uid=self.uid,
-        )
 
 
 class _Capture:
