@@ -71,7 +71,8 @@ def _configure_embedded_broker() -> None:
         transport: Any = type(
             "EmbeddedTransport", (_EmbeddedTransportMixin, kombu_sqla.Transport), {"Channel": channel}
         )
-        kombu_sqla.Transport = transport  # kombu finds the 'sqla' transport by this name
+        # kombu finds the 'sqla' transport by this name ("kombu.transport.sqlalchemy:Transport").
+        setattr(kombu_sqla, "Transport", transport)  # noqa: B010 (mypy refuses assigning to a class)
 
 
 class _EmbeddedTransportMixin:
