@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from grader.db import unit_of_work
@@ -41,7 +41,7 @@ def database_session() -> Iterator[Session]:
             yield session
     except GraderError as exc:
         raise click.ClickException(exc.message) from None
-    except DBAPIError as exc:
+    except (OperationalError, ProgrammingError) as exc:  # not migrated, not reachable
         reason = str(exc.orig or exc).strip().splitlines()[0]
         raise click.ClickException(
             f"the database at {_where(settings.database_url)} cannot be used: {reason}. A new "

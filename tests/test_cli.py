@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
 from grader.cli import main
+
+PG_ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
 
 SOLUTION = (
     "import torch\n\ndef sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis, keepdim=keepdim)\n"
@@ -173,15 +178,34 @@ def test_service_commands_start_without_torch() -> None:
     assert result.stdout.strip() == "[]"
 
 
+@pytest.fixture
+def empty_postgres() -> Iterator[str]:
+    """A new PostgreSQL database with no tables; dropped at the end."""
+    name = f"tg_empty_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres:hunter2@127.0.0.1/{name}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.parametrize(
-    ("database_url", "reason"),
+    ("database", "reason"),
     [
-        ("sqlite:///{tmp}/new.db", "no such table"),
-        ("postgresql+psycopg://postgres:hunter2@127.0.0.1:1/grader", "connection"),
+        ("sqlite, not migrated", "no such table"),
+        ("postgresql, not migrated", "does not exist"),
+        ("postgresql, not reachable", "connection"),
     ],
 )
-def test_an_unusable_database_is_one_clear_line(tmp_path: Path, database_url: str, reason: str) -> None:
-    env = {"GRADER_INSTANCE_DIR": str(tmp_path), "GRADER_DATABASE_URL": database_url.format(tmp=tmp_path)}
+def test_an_unusable_database_is_one_clear_line(
+    tmp_path: Path, request: pytest.FixtureRequest, database: str, reason: str
+) -> None:
+    database_url = {
+        "sqlite, not migrated": lambda: f"sqlite:///{tmp_path}/new.db",
+        "postgresql, not migrated": lambda: request.getfixturevalue("empty_postgres"),
+        "postgresql, not reachable": lambda: "postgresql+psycopg://postgres:hunter2@127.0.0.1:1/grader",
+    }[database]()
+    env = {"GRADER_INSTANCE_DIR": str(tmp_path), "GRADER_DATABASE_URL": database_url}
     for command in (["users", "create", "mei"], ["tokens", "create", "mei"], ["exercises", "sync"]):
         result = CliRunner().invoke(main, command, env=env, catch_exceptions=False)
         assert result.exit_code == 1 and "Traceback" not in result.output, result.output
