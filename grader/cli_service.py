@@ -36,16 +36,24 @@ def database_session() -> Iterator[Session]:
     (a taken name, an unknown user) or a database that cannot be used (not migrated yet, not
     reachable) ends the command with one line saying so, not a traceback."""
     settings = _settings()
+    with _database_errors(settings.database_url, "A new database needs `grader db upgrade` first; "):
+        try:
+            with unit_of_work(settings.database_url) as session:
+                yield session
+        except GraderError as exc:
+            raise click.ClickException(exc.message) from None
+
+
+@contextmanager
+def _database_errors(database_url: str, hint: str = "") -> Iterator[None]:
+    """A database that cannot be used (not migrated, not reachable) as one line naming it."""
     try:
-        with unit_of_work(settings.database_url) as session:
-            yield session
-    except GraderError as exc:
-        raise click.ClickException(exc.message) from None
-    except (OperationalError, ProgrammingError) as exc:  # not migrated, not reachable
+        yield
+    except (OperationalError, ProgrammingError) as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0]
         raise click.ClickException(
-            f"the database at {_where(settings.database_url)} cannot be used: {reason}. A new "
-            "database needs `grader db upgrade` first; GRADER_DATABASE_URL chooses the database."
+            f"the database at {_where(database_url)} cannot be used: {reason}. "
+            f"{hint}GRADER_DATABASE_URL chooses the database."
         ) from None
 
 
@@ -77,7 +85,8 @@ def upgrade_cmd() -> None:
     from grader.migrate import upgrade
 
     settings = _settings()
-    upgrade(settings.database_url)
+    with _database_errors(settings.database_url):
+        upgrade(settings.database_url)
     click.echo(f"database at head: {_where(settings.database_url)}")
 
 

@@ -211,3 +211,7 @@ def test_an_unusable_database_is_one_clear_line(
         assert result.exit_code == 1 and "Traceback" not in result.output, result.output
         assert reason in result.output and "grader db upgrade" in result.output
         assert "hunter2" not in result.output  # the URL is shown without its password
+    if database == "postgresql, not reachable":
+        result = CliRunner().invoke(main, ["db", "upgrade"], env=env, catch_exceptions=False)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert reason in result.output and "hunter2" not in result.output
