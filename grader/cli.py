@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import click
 
 from grader import cli_service
-from grader.settings import Settings, SettingsError
 
 # The grading commands import torch (through the bank, the engine and the sandbox client) when
 # they run: the service commands (users, tokens, db, submit, serve) start in a fraction of the
@@ -46,10 +45,7 @@ def _exercise(slug: str) -> Exercise:
 def _sandbox() -> Sandbox:
     from worker.sandbox.client import Sandbox, SandboxError
 
-    try:
-        settings = Settings()
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
+    settings = cli_service.load_settings()
     sandbox = Sandbox(settings.sandbox)
     try:
         sandbox.start()

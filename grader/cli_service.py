@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,8 @@ from grader.models import Role
 from grader.settings import Settings, SettingsError
 
 
-def _settings() -> Settings:
+def load_settings() -> Settings:
+    """The settings from the environment; a bad variable is a usage error, not a traceback."""
     try:
         return Settings()
     except SettingsError as exc:
@@ -35,7 +37,7 @@ def database_session() -> Iterator[Session]:
     """A unit of work on the configured database, for a command: a refusal of the service
     (a taken name, an unknown user) or a database that cannot be used (not migrated yet, not
     reachable) ends the command with one line saying so, not a traceback."""
-    settings = _settings()
+    settings = load_settings()
     with _database_errors(settings.database_url, "A new database needs `grader db upgrade` first; "):
         try:
             with unit_of_work(settings.database_url) as session:
@@ -58,9 +60,8 @@ def _database_errors(database_url: str, hint: str = "") -> Iterator[None]:
 
 
 def _where(database_url: str) -> str:
-    """The database URL without its credentials."""
-    scheme, _, rest = database_url.partition("://")
-    return f"{scheme}://{rest.rpartition('@')[2]}"
+    """The database URL with its password masked."""
+    return make_url(database_url).render_as_string(hide_password=True)
 
 
 def register(main: click.Group) -> None:
@@ -84,7 +85,7 @@ def upgrade_cmd() -> None:
     """Apply every migration (creates the embedded SQLite database)."""
     from grader.migrate import upgrade
 
-    settings = _settings()
+    settings = load_settings()
     with _database_errors(settings.database_url):
         upgrade(settings.database_url)
     click.echo(f"database at head: {_where(settings.database_url)}")
@@ -212,7 +213,7 @@ def _worker_argv(concurrency: int, beat: bool) -> list[str]:
         "--without-mingle",
     ]
     if beat:
-        settings = _settings()
+        settings = load_settings()
         argv += ["--beat", "--schedule", str(settings.instance_dir / "beat-schedule")]
     return argv
 
@@ -224,7 +225,7 @@ def up_cmd(port: int, concurrency: int) -> None:
     """Embedded default: create the database, start a worker and the API, print how to submit."""
     from grader.migrate import upgrade
 
-    settings = _settings()
+    settings = load_settings()
     upgrade(settings.database_url)
     demo = _demo_accounts(settings)
     # `kill` (SIGTERM) and a closed terminal (SIGHUP) stop it as Ctrl-C does: by default they
