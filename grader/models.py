@@ -126,7 +126,13 @@ class Submission(Base):
     callback_url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
-    started_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]  # when this grading round began (a round's token)
+    # When a worker claimed the grading under way; None while it waits for one (the sweep
+    # re-sends only what a worker claimed and stopped reporting on, or what the broker lost).
+    claimed_at: Mapped[datetime | None]
+    # A regrade of this graded submission is pending (its round's token): the last score stays
+    # visible until the regrade records its own.
+    regrade_requested_at: Mapped[datetime | None] = mapped_column(index=True)
     graded_at: Mapped[datetime | None]
     grading_ms: Mapped[float | None] = mapped_column(Float)
 
@@ -157,6 +163,21 @@ class CaseResultRow(Base):
     message_zh: Mapped[str] = mapped_column(Text)
 
 
+class ExerciseRegrade(Base):
+    """A request to regrade every submission of an exercise: at most one is pending per
+    exercise (a repeated request joins it)."""
+
+    __tablename__ = "exercise_regrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_slug: Mapped[str] = mapped_column(String(80), index=True)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    dispatched_at: Mapped[datetime | None]  # its submissions were marked and sent to the queue
+    completed_at: Mapped[datetime | None]  # every one of them recorded (or gave up)
+    submissions: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Regrade(Base):
     """The audit of a regrade: who asked, which submission, the score before and after."""
 
@@ -164,13 +185,28 @@ class Regrade(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercise_regrades.id", ondelete="SET NULL"), index=True
+    )
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(255))
     old_score: Mapped[float | None] = mapped_column(Float)
     old_version_id: Mapped[int | None] = mapped_column(ForeignKey("exercise_versions.id"))
+    new_version_id: Mapped[int | None] = mapped_column(ForeignKey("exercise_versions.id"))
     new_score: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)  # the regrade gave up: the old score stands
     created_at: Mapped[datetime] = mapped_column(default=now)
     completed_at: Mapped[datetime | None]
+
+
+class Lease(Base):
+    """A named lease that one process holds at a time (the sweep: never two at once)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime]
 
 
 class WorkerHeartbeat(Base):

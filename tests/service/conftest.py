@@ -46,19 +46,52 @@ def _drop_postgres(name: str) -> None:
 
 
 BACKENDS = ["postgres+redis", "embedded"]
+REDIS_DATABASES = range(1, 16)  # 0 holds the leases below
+LEASE_SECONDS = 3 * 3600
+
+
+@contextmanager
+def redis_database() -> Iterator[str]:
+    """A Redis database index of our own for as long as the block runs: leased with SET NX in
+    database 0, so test runs side by side (parallel workers, two checkouts) never share one
+    (each flushes its database, which would lose the other's queue)."""
+    leases = redis.Redis.from_url(f"{REDIS}/0")
+    owner = uuid.uuid4().hex
+    deadline = time.time() + 600
+    while True:
+        for index in REDIS_DATABASES:
+            key = f"tensor-grader:test-redis-db:{index}"
+            if leases.set(key, owner, nx=True, ex=LEASE_SECONDS):
+                url = f"{REDIS}/{index}"
+                redis.Redis.from_url(url).flushdb()
+                try:
+                    yield url
+                finally:
+                    redis.Redis.from_url(url).flushdb()
+                    if leases.get(key) == owner.encode():
+                        leases.delete(key)
+                return
+        if time.time() > deadline:
+            raise RuntimeError("every Redis test database is leased; stale leases expire in 3 h")
+        time.sleep(0.5)
 
 
 @contextmanager
 def deployment(kind: str, folder: Path) -> Iterator[Settings]:
     """A fresh deployment, migrated: a new PostgreSQL database and Redis db index, or SQLite
     database and broker files in ``folder``; dropped at the end."""
-    database = None if kind == "embedded" else _postgres_database()
-    if database is None:
-        database_url, broker_url = f"sqlite:///{folder}/grader.db", f"sqla+sqlite:///{folder}/broker.db"
-    else:
-        database_url = f"postgresql+psycopg://postgres@127.0.0.1/{database}"
-        broker_url = f"{REDIS}/{1 + int(uuid.uuid4().int % 14)}"
-        redis.Redis.from_url(broker_url).flushdb()
+    with contextlib.ExitStack() as stack:
+        if kind == "embedded":
+            database_url, broker_url = f"sqlite:///{folder}/grader.db", f"sqla+sqlite:///{folder}/broker.db"
+        else:
+            database = _postgres_database()
+            stack.callback(_drop_postgres, database)
+            database_url = f"postgresql+psycopg://postgres@127.0.0.1/{database}"
+            broker_url = stack.enter_context(redis_database())
+        yield _migrated(folder, database_url, broker_url)
+
+
+def _migrated(folder: Path, database_url: str, broker_url: str) -> Settings:
     settings = replace(
         Settings(),
         instance_dir=folder,
@@ -68,12 +101,7 @@ def deployment(kind: str, folder: Path) -> Iterator[Settings]:
         submissions_per_minute=1000,
     )
     upgrade(settings.database_url)
-    try:
-        yield settings
-    finally:
-        if database:
-            redis.Redis.from_url(settings.broker_url).flushdb()
-            _drop_postgres(database)
+    return settings
 
 
 @pytest.fixture(params=BACKENDS)
