@@ -49,7 +49,9 @@ def upgrade() -> None:
         batch.create_foreign_key(
             "fk_regrades_batch_id", "exercise_regrades", ["batch_id"], ["id"], ondelete="SET NULL"
         )
-        batch.create_foreign_key("fk_regrades_new_version_id", "exercise_versions", ["new_version_id"], ["id"])
+        batch.create_foreign_key(
+            "fk_regrades_new_version_id", "exercise_versions", ["new_version_id"], ["id"]
+        )
     # Submissions claimed before this revision: a worker holds them (the sweep's rule for running).
     op.execute("UPDATE submissions SET claimed_at = updated_at WHERE status = 'running'")
 
