@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -236,6 +238,7 @@ def up_cmd(port: int, concurrency: int) -> None:
     try:
         processes.append(subprocess.Popen(_worker_argv(concurrency, beat=True)))
         processes.append(subprocess.Popen(_serve_argv("127.0.0.1", port, 2)))
+        _wait_until_serving(port, processes)
         _print_welcome(port, demo)
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
@@ -258,6 +261,15 @@ def _print_welcome(port: int, demo: dict[str, str] | None) -> None:
     else:
         click.echo("make a student and a token:  grader users create NAME && grader tokens create NAME")
     click.echo("Ctrl-C stops it.\n")
+
+
+def _wait_until_serving(port: int, processes: list[subprocess.Popen[bytes]], timeout: float = 120) -> None:
+    """Return once the API accepts connections, so the banner's URL works when it is printed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and all(process.poll() is None for process in processes):
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.1)
 
 
 def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:

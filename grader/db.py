@@ -6,7 +6,7 @@ which keeps the web process and a worker from blocking each other; foreign keys 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -55,3 +55,12 @@ def unit_of_work(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+CHUNK = 500  # ids per IN list (SQLite allows 32,766 parameters a statement; plans stay small)
+
+
+def chunked(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
+    """``ids`` in slices of at most ``size``, for statements with an IN list."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

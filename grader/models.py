@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -25,6 +26,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 def now() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored time as timezone-aware UTC (SQLite gives naive times back)."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored time in the API's one form: ISO 8601 in UTC with its offset (``+00:00``)."""
+    found = aware(moment)
+    return found.astimezone(UTC).isoformat() if found else None
 
 
 class Base(DeclarativeBase):
@@ -168,6 +182,17 @@ class ExerciseRegrade(Base):
     exercise (a repeated request joins it)."""
 
     __tablename__ = "exercise_regrades"
+    __table_args__ = (
+        # At most one pending per exercise: a second request made at the same moment fails to
+        # insert and joins the first.
+        Index(
+            "uq_exercise_regrades_pending",
+            "exercise_slug",
+            unique=True,
+            postgresql_where=text("completed_at IS NULL"),
+            sqlite_where=text("completed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_slug: Mapped[str] = mapped_column(String(80), index=True)

@@ -171,6 +171,13 @@ def enqueue_grading(settings: Settings, submission_ids: list[int]) -> None:
         app.send_task(GRADE, args=[submission_id], queue=QUEUE)
 
 
-def enqueue_regrade(settings: Settings, slug: str, requested_by: int | None) -> None:
-    """Regrade every submission of an exercise, in the background."""
-    producer(settings.broker_url).send_task(REGRADE_EXERCISE, args=[slug, requested_by], queue=QUEUE)
+def enqueue_regrade(settings: Settings, batch_id: int) -> None:
+    """Dispatch an exercise regrade (mark its submissions, send them), in the background."""
+    producer(settings.broker_url).send_task(REGRADE_EXERCISE, args=[batch_id], queue=QUEUE)
+
+
+def waiting_messages(app: Celery) -> int:
+    """How many messages wait in the grading queue of ``app``'s broker (not those a worker has
+    taken and not yet acknowledged)."""
+    with app.connection_for_read() as connection, connection.channel() as channel:
+        return int(channel.queue_declare(queue=QUEUE).message_count)

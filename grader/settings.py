@@ -99,6 +99,17 @@ class Settings:
     secure_cookies: bool = field(default_factory=lambda: _flag("GRADER_SECURE_COOKIES"))
 
     @property
+    def sweep_every_seconds(self) -> float:
+        """How often the sweep runs (a third of its window)."""
+        return max(self.sweep_after_seconds / 3, 1.0)
+
+    @property
+    def stuck_after_seconds(self) -> float:
+        """A claim held this long was abandoned even if its worker still reports: a grading
+        takes at most the submission's wall-clock limit."""
+        return max(self.sweep_after_seconds, 2 * self.sandbox.submission_wall_seconds + 30)
+
+    @property
     def embedded(self) -> bool:
         """True for the no-server default (SQLite database and broker)."""
         return self.database_url.startswith("sqlite")

@@ -5,42 +5,60 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
 import threading
 import time
 
-from celery.signals import worker_init, worker_process_init, worker_process_shutdown
+from celery.signals import beat_embedded_init, worker_init, worker_process_init, worker_process_shutdown
 
 from grader.db import unit_of_work
 from grader.queue import make_celery
 from grader.services import workers
 from grader.settings import Settings
+from worker.sandbox import linux
 from worker.sandbox.client import Sandbox
 
 log = logging.getLogger(__name__)
 settings = Settings()
-app = make_celery(settings.broker_url, sweep_every_seconds=max(settings.sweep_after_seconds / 3, 1.0))
+app = make_celery(settings.broker_url, sweep_every_seconds=settings.sweep_every_seconds)
 app.conf.include = ["worker.tasks"]
 
 _sandbox: Sandbox | None = None
+_sandbox_lock = threading.Lock()
+
+
+def process_name() -> str:
+    """This grading process's name, as its heartbeats and its claims record it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def sandbox() -> Sandbox:
-    """This process's sandbox (its zygote is started again by the next run if it died). With
-    GRADER_SANDBOX_STRICT, raises (a grader fault: the task is retried, then ``error``) while a
-    layer is missing, at every call, so nothing is ever graded without one."""
+    """This process's sandbox (its zygote is started again by the next run if it died); a
+    start under way in the background is waited for. With GRADER_SANDBOX_STRICT, raises (a
+    grader fault: the task is retried, then ``error``) while a layer is missing, at every call,
+    so nothing is ever graded without one."""
     global _sandbox
-    if _sandbox is None:
-        _sandbox = Sandbox(settings.sandbox)
-        _sandbox.start()
-        _start_heartbeat(_sandbox)
-        missing = _sandbox.missing_mechanisms()
-        if missing:
-            log.error("SANDBOX LAYERS NOT ACTIVE: %s (%s)", ", ".join(missing), _sandbox.mechanism_details)
+    with _sandbox_lock:
+        if _sandbox is None:
+            started = Sandbox(settings.sandbox)
+            started.start()
+            _sandbox = started
+            _start_heartbeat(started)
+            missing = started.missing_mechanisms()
+            if missing:
+                log.error("SANDBOX LAYERS NOT ACTIVE: %s (%s)", ", ".join(missing), started.mechanism_details)
     if settings.strict_sandbox and _sandbox.missing_mechanisms():
         raise RuntimeError("GRADER_SANDBOX_STRICT is set and sandbox layers are missing")
     return _sandbox
+
+
+def _start_sandbox_in_background() -> None:
+    try:
+        sandbox()
+    except Exception:  # the next task tries again, and counts a grader fault if it fails too
+        log.exception("the sandbox of this pool process could not start; its tasks will fail")
 
 
 STRICT_EXIT_CODE = 3
@@ -69,7 +87,7 @@ HEARTBEAT_SECONDS = 10.0
 
 def _start_heartbeat(box: Sandbox) -> None:
     """Record this process in the database now and every few seconds (a daemon thread)."""
-    name = f"{socket.gethostname()}:{os.getpid()}"
+    name = process_name()
 
     def record() -> None:
         with unit_of_work(settings.database_url) as session:
@@ -96,10 +114,22 @@ def _check_layers(**_kwargs: object) -> None:
 
 @worker_process_init.connect
 def _start_zygote(**_kwargs: object) -> None:
-    try:
-        sandbox()
-    except Exception:  # raising here would only make Celery replace this process, in a loop
-        log.exception("the sandbox of this pool process could not start; its tasks will fail")
+    # In the background: Celery kills a pool process that has not said it is up within 4 s,
+    # and a zygote importing torch on a loaded machine takes longer ("Timed out waiting for UP
+    # message"). A task that arrives meanwhile waits for the start in sandbox().
+    threading.Thread(target=_start_sandbox_in_background, name="sandbox-start", daemon=True).start()
+
+
+@beat_embedded_init.connect
+def _die_with_worker(**_kwargs: object) -> None:
+    """The beat that ``--beat`` runs in a child process stops when the worker does, even when
+    the worker is SIGKILLed: else it lived on as an orphan, and a restart made two."""
+    from billiard.process import current_process
+
+    worker_pid = getattr(current_process(), "_parent_pid", None)
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGTERM)
+    if worker_pid is not None and os.getppid() != worker_pid:  # it died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 @worker_process_shutdown.connect

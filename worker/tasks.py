@@ -10,9 +10,9 @@ from grader import queue
 from grader.db import unit_of_work
 from grader.models import Submission
 from grader.services import regrade, submissions, webhooks
+from grader.services import sweep as sweeping
 from grader.services.grading_run import run_job
-from worker.celery_app import app, sandbox, settings
-from worker.sandbox.client import SandboxError
+from worker.celery_app import app, process_name, sandbox, settings
 
 log = logging.getLogger(__name__)
 
@@ -21,26 +21,33 @@ log = logging.getLogger(__name__)
 def grade_submission(self: Task, submission_id: int) -> str:
     """Grade one submission; safe to run again for the same id (a graded one is left alone)."""
     with unit_of_work(settings.database_url) as session:
-        job = submissions.claim(session, submission_id, worker=self.request.hostname or "worker")
+        job = submissions.claim(session, submission_id, worker=process_name())
     if job is None:
         return "skipped"
     try:
         report, grading_ms = run_job(job, sandbox())
-    except (SandboxError, OSError, RuntimeError) as exc:  # the grader failed, not the student
-        log.exception("grading submission %s failed", submission_id)
         with unit_of_work(settings.database_url) as session:
-            retry = submissions.record_failure(
-                session, submission_id, f"{type(exc).__name__}: {exc}", settings.max_attempts
-            )
-        if retry:
-            raise self.retry(countdown=min(2**job.attempt, 30), max_retries=settings.max_attempts) from exc
-        deliver_webhook.delay(submission_id)  # the final state is news too (no-op without a callback)
-        return "error"
-    with unit_of_work(settings.database_url) as session:
-        recorded = submissions.record_report(session, job, report, grading_ms)
+            recorded = submissions.record_report(session, job, report, grading_ms)
+    except Exception as exc:  # the grader failed, not the student: a bounded number of attempts
+        return _grader_fault(self, job, exc)
     if recorded and job.callback_url:
         deliver_webhook.delay(submission_id)
     return "graded" if recorded else "duplicate"
+
+
+def _grader_fault(task: Task, job: submissions.GradingJob, exc: Exception) -> str:
+    """Count the failed attempt; retry with backoff, or give up (``error``, or a regrade that
+    keeps the last score) once the attempts are spent. Whatever raised — the sandbox, the
+    engine, recording the report — counts, so no grading loops forever."""
+    log.exception("grading submission %s failed (attempt %s)", job.submission_id, job.attempt)
+    with unit_of_work(settings.database_url) as session:
+        retry = submissions.record_failure(
+            session, job, f"{type(exc).__name__}: {exc}", settings.max_attempts
+        )
+    if retry:
+        raise task.retry(countdown=min(2**job.attempt, 30), max_retries=None) from exc
+    deliver_webhook.delay(job.submission_id)  # the final state is news too (no-op without a callback)
+    return "error"
 
 
 @app.task(name=queue.WEBHOOK, bind=True, max_retries=webhooks.MAX_ATTEMPTS - 1)
@@ -65,20 +72,42 @@ def deliver_webhook(self: Task, submission_id: int) -> str:
 
 @app.task(name=queue.SWEEP)
 def sweep() -> int:
-    """Enqueue again what was left queued or running past the deadline; returns how many."""
+    """Send again what a worker claimed and stopped reporting on, or what the broker lost;
+    returns how many submissions were sent (0 when another sweep holds the lease)."""
+    try:
+        broker_empty = queue.waiting_messages(app) == 0
+    except Exception:  # the broker is away: nothing can be shown lost by it now
+        log.warning("the sweep could not count the broker's messages", exc_info=True)
+        broker_empty = False
     with unit_of_work(settings.database_url) as session:
-        ids = submissions.stale(session, settings.sweep_after_seconds)
-        submissions.touch(session, ids)
-    queue.enqueue_grading(settings, ids)
-    if ids:
-        log.warning("sweep re-enqueued %d submission(s): %s", len(ids), ids[:20])
-    return len(ids)
+        plan = sweeping.plan_sweep(
+            session,
+            holder=process_name(),
+            waiting_after_seconds=settings.sweep_after_seconds,
+            stuck_after_seconds=settings.stuck_after_seconds,
+            broker_empty=broker_empty,
+            lease_seconds=settings.sweep_every_seconds / 2,
+        )
+    if plan is None:
+        return 0
+    queue.enqueue_grading(settings, plan.submissions)
+    for batch_id in plan.regrades:
+        queue.enqueue_regrade(settings, batch_id)
+    if plan.submissions or plan.regrades:
+        log.warning(
+            "sweep sent again %d abandoned and %d lost submission(s) and %d regrade(s): %s",
+            len(plan.abandoned),
+            len(plan.lost),
+            len(plan.regrades),
+            plan.submissions[:20],
+        )
+    return len(plan.submissions)
 
 
 @app.task(name=queue.REGRADE_EXERCISE)
-def regrade_exercise(slug: str, requested_by: int | None) -> int:
-    """Regrade every submission of an exercise against its current version."""
+def regrade_exercise(batch_id: int) -> int:
+    """Dispatch an exercise regrade: mark its submissions (audited), then send them."""
     with unit_of_work(settings.database_url) as session:
-        ids = regrade.reset_exercise(session, slug, requested_by)
+        ids = regrade.dispatch_exercise_regrade(session, batch_id)
     queue.enqueue_grading(settings, ids)
     return len(ids)

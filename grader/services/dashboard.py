@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,18 +22,12 @@ from grader.models import (
     Submission,
     User,
     WorkerHeartbeat,
+    aware,
     now,
 )
 from grader.services.workers import ALIVE_SECONDS
 
 FULL = 1e-9  # a score this close to the maximum is full marks
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """A stored time as timezone-aware UTC (SQLite gives naive times back)."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -68,6 +62,8 @@ class Overview:
     queued: int
     running: int
     errors: int
+    regrading: int  # graded submissions whose regrade is pending (their score still shown)
+    failed_regrades: int  # regrades the grader gave up on (the old score was kept)
     oldest_queued_seconds: float | None
     workers: list[WorkerState]
     pass_rates: list[PassRate]
@@ -99,6 +95,9 @@ def overview(session: Session, moment: datetime | None = None) -> Overview:
         queued=by_status.get(Status.queued, 0),
         running=by_status.get(Status.running, 0),
         errors=by_status.get(Status.error, 0),
+        regrading=session.scalar(select(func.count()).where(Submission.regrade_requested_at.is_not(None)))
+        or 0,
+        failed_regrades=session.scalar(select(func.count()).where(Regrade.error.is_not(None))) or 0,
         oldest_queued_seconds=(moment - oldest).total_seconds() if oldest else None,
         workers=live_workers(session, moment),
         pass_rates=pass_rates(session),

@@ -15,7 +15,7 @@ from grader import queue
 from grader.db import unit_of_work
 from grader.errors import Invalid, TooLarge
 from grader.models import User
-from grader.services import catalog, submissions
+from grader.services import catalog, submissions, webhooks
 from grader.settings import Settings
 from grader.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, load_bytes
 
@@ -56,6 +56,10 @@ def accept(
 ) -> tuple[dict[str, Any], bool]:
     """Store a queued submission and enqueue it: (its summary, created). A repeated idempotency
     key returns the first submission's summary with created False, and enqueues nothing."""
+    if callback_url is not None:  # before the transaction: it may resolve a name
+        refusal = webhooks.refused_address(callback_url, settings.webhook_allow_private)
+        if refusal:
+            raise Invalid(f"callback_url refused: {refusal}")
     catalog.ensure_synced(settings.database_url, slug)
     with unit_of_work(settings.database_url) as session:
         row, created = submissions.submit(

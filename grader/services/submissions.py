@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from grader.errors import Invalid, NotFound, RateLimited
+from grader.errors import NotFound, RateLimited
 from grader.messages import render
 from grader.models import CaseResultRow, Regrade, Role, Status, Submission, User, now
 from grader.report import Report
 from grader.services.catalog import current_version
 from grader.source_loader import Source
 
-MAX_CALLBACK_URL = 2000
 # The tables themselves, for the worker's per-submission statements: plain Core statements
 # skip the ORM's bookkeeping, which cost more CPU than the database's own work.
 _SUBMISSIONS = cast(Table, Submission.__table__)
@@ -42,8 +41,8 @@ class GradingJob:
     seed: int
     attempt: int
     callback_url: str | None = None
-    regrade: bool = False  # an open regrade audit: a previous grading's case rows may exist
-    started_at: datetime | None = None  # when this grading round began: its record must match
+    regrade: bool = False  # a regrade of a graded submission: its last score stays until this records
+    round: datetime | None = None  # the grading round this claim belongs to: its record must match
 
 
 def submit(
@@ -68,8 +67,6 @@ def submit(
         if existing is not None:
             return existing, False
     _check_rate(session, user, per_minute)
-    if callback_url is not None:
-        _check_callback(callback_url)
     exercise, version = current_version(session, slug)
     row = Submission(
         user_id=user.id,
@@ -106,29 +103,27 @@ def _check_rate(session: Session, user: User, per_minute: int) -> None:
         raise RateLimited(f"at most {per_minute} submissions a minute; try again in {wait} s", wait)
 
 
-def _check_callback(url: str) -> None:
-    if len(url) > MAX_CALLBACK_URL or not url.startswith(("http://", "https://")):
-        raise Invalid("callback_url must be an http(s) URL of at most 2000 characters")
-
-
 def claim(session: Session, submission_id: int, worker: str) -> GradingJob | None:
-    """Mark a submission running for this worker; None if there is nothing to do (unknown, or
-    already graded: a redelivered task must not grade twice). One UPDATE ... RETURNING, which
-    locks the row as a SELECT ... FOR UPDATE did.
+    """Mark a submission claimed by this worker; None if there is nothing to do (unknown, or
+    graded with no regrade pending: a redelivered task must not grade twice). One UPDATE ...
+    RETURNING, which locks the row as a SELECT ... FOR UPDATE did.
 
-    ``started_at`` is set by the round's first claim and kept by later ones (a redelivery, the
-    sweep's re-enqueue, a retry): every grading of one round may record, the first to finish
-    wins. A regrade clears it, so gradings of the round before cannot record any more."""
-    table, audits = _SUBMISSIONS.c, _REGRADES.c
-    open_audit = exists().where(audits.submission_id == table.id, audits.completed_at.is_(None))
+    A first grading is ``running`` from here; a regrade leaves the submission ``graded`` with
+    its last score. Each claim names its round: a first grading's ``started_at`` (set by the
+    round's first claim and kept by later ones: a redelivery, the sweep, a retry), a regrade's
+    ``regrade_requested_at``. Every grading of a round may record; the first to finish wins."""
+    table = _SUBMISSIONS.c
+    moment = now()
+    regrading = table.regrade_requested_at.is_not(None)
     claimed = session.execute(
         update(_SUBMISSIONS)
-        .where(table.id == submission_id, table.status != Status.graded)
+        .where(table.id == submission_id, or_(table.status != Status.graded, regrading))
         .values(
-            status=Status.running,
+            status=case((regrading, Status.graded.value), else_=Status.running.value),
             attempts=table.attempts + 1,
             worker=worker,
-            started_at=func.coalesce(table.started_at, now()),
+            claimed_at=moment,
+            started_at=func.coalesce(table.started_at, moment),
         )
         .returning(
             table.id,
@@ -138,62 +133,81 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
             table.seed,
             table.attempts,
             table.callback_url,
-            open_audit,
+            table.regrade_requested_at,
             table.started_at,
         )
     ).one_or_none()
-    return GradingJob(*claimed) if claimed is not None else None
+    if claimed is None:
+        return None
+    regrade = claimed.regrade_requested_at is not None
+    return GradingJob(
+        submission_id=claimed.id,
+        exercise_slug=claimed.exercise_slug,
+        source=claimed.source,
+        notebook=claimed.notebook,
+        seed=claimed.seed,
+        attempt=claimed.attempts,
+        callback_url=claimed.callback_url,
+        regrade=regrade,
+        round=claimed.regrade_requested_at if regrade else claimed.started_at,
+    )
+
+
+def _this_round(job: GradingJob) -> ColumnElement[bool]:
+    """The condition that the job's round is still the submission's current one."""
+    table = _SUBMISSIONS.c
+    if job.regrade:
+        return table.regrade_requested_at == job.round
+    return (table.status != Status.graded) & (table.started_at == job.round)
 
 
 def record_report(session: Session, job: GradingJob, report: Report, grading_ms: float) -> bool:
-    """Store the graded report and close the submission's open regrade audits; False (nothing
-    written) if it was graded already (another grading of the round finished first) or a
-    regrade reset it meanwhile (the regrade's own grading records instead).
+    """Store the graded report; False (nothing written) if the job's round is over: graded
+    already (another grading of the round finished first) or, for a first grading, reset by a
+    regrade of an ``error`` submission meanwhile (that regrade's grading records instead).
 
     Plain statements, no ORM objects (this runs once per submission and was most of a worker's
-    database time): the submission's UPDATE (which locks the row and checks the claim), and one
+    database time): the submission's UPDATE (which locks the row and checks the round), and one
     bulk INSERT of the case rows; a regrade first deletes the previous grading's rows and closes
-    its audit."""
+    its audits."""
     problem = report.problem
     graded_at = now()
     table = _SUBMISSIONS.c
     submission_id = job.submission_id
+    values: dict[str, Any] = {
+        "status": Status.graded,
+        "score": report.score,
+        "max_score": report.max_score,
+        "graded_at": graded_at,
+        "grading_ms": grading_ms,
+        "error": None,
+        "claimed_at": None,
+        "report": {
+            "status": report.status,
+            "message": {lang: render(problem, lang) if problem else None for lang in ("en", "zh")},
+            "flags": [flag.to_dict("en") for flag in report.flags],
+            "output": report.output,
+            "output_truncated": report.output_truncated,
+            "hidden_output_bytes": report.hidden_output_bytes,
+            "mutants_matched": report.mutants_matched,
+        },
+    }
+    if job.regrade:
+        values["regrade_requested_at"] = None
+        version = _regrade_version(session, submission_id)
+        if version is not None:
+            values["exercise_version_id"] = version
     recorded = session.execute(
         update(_SUBMISSIONS)
-        .where(
-            table.id == submission_id,
-            table.status != Status.graded,
-            table.started_at == job.started_at,
-        )
-        .values(
-            status=Status.graded,
-            score=report.score,
-            max_score=report.max_score,
-            graded_at=graded_at,
-            grading_ms=grading_ms,
-            error=None,
-            report={
-                "status": report.status,
-                "message": {lang: render(problem, lang) if problem else None for lang in ("en", "zh")},
-                "flags": [flag.to_dict("en") for flag in report.flags],
-                "output": report.output,
-                "output_truncated": report.output_truncated,
-                "hidden_output_bytes": report.hidden_output_bytes,
-                "mutants_matched": report.mutants_matched,
-            },
-        )
+        .where(table.id == submission_id, _this_round(job))
+        .values(**values)
         .returning(table.id)
     ).one_or_none()
     if recorded is None:
         return False
-    if job.regrade:  # the previous grading's case rows go, and its audit is closed
+    if job.regrade:  # the previous grading's case rows go, and the regrade's audits close
         session.execute(delete(_CASE_RESULTS).where(_CASE_RESULTS.c.submission_id == submission_id))
-        audits = _REGRADES.c
-        session.execute(
-            update(_REGRADES)
-            .where(audits.submission_id == submission_id, audits.completed_at.is_(None))
-            .values(new_score=report.score, completed_at=graded_at)
-        )
+        _close_audits(session, submission_id, new_score=report.score)
     if report.tests:
         session.execute(
             insert(_CASE_RESULTS),
@@ -217,16 +231,64 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
     return True
 
 
-def record_failure(session: Session, submission_id: int, message: str, max_attempts: int) -> bool:
-    """A grader fault: back to queued for another attempt, or ``error`` when attempts are spent.
-    Returns True if it should be retried."""
-    row = session.get(Submission, submission_id, with_for_update=True)
-    if row is None or row.status == Status.graded:
+def _regrade_version(session: Session, submission_id: int) -> int | None:
+    """The exercise version the submission's open regrade grades against (the newest asked)."""
+    audits = _REGRADES.c
+    return session.scalar(
+        select(audits.new_version_id)
+        .where(audits.submission_id == submission_id, audits.completed_at.is_(None))
+        .order_by(audits.id.desc())
+        .limit(1)
+    )
+
+
+def _close_audits(
+    session: Session, submission_id: int, *, new_score: float | None, error: str | None = None
+) -> None:
+    audits = _REGRADES.c
+    session.execute(
+        update(_REGRADES)
+        .where(audits.submission_id == submission_id, audits.completed_at.is_(None))
+        .values(new_score=new_score, error=error, completed_at=now())
+    )
+
+
+def record_failure(session: Session, job: GradingJob, message: str, max_attempts: int) -> bool:
+    """A grader fault (the sandbox failed, or recording the report did): back to waiting for
+    another attempt, or given up once ``max_attempts`` are spent — a first grading becomes
+    ``error``; a regrade gives up and the last score stands, its audit saying why. Returns True
+    if it should be retried. Nothing changes if the job's round is over."""
+    table = _SUBMISSIONS.c
+    row = session.execute(
+        select(table.attempts).where(table.id == job.submission_id, _this_round(job)).with_for_update()
+    ).one_or_none()
+    if row is None:
         return False
-    row.error = message[:2000]
     retry = row.attempts < max_attempts
-    row.status = Status.queued if retry else Status.error
+    values: dict[str, Any] = {"error": message[:2000], "claimed_at": None}
+    if not job.regrade:
+        values["status"] = Status.queued if retry else Status.error
+    elif not retry:
+        values["regrade_requested_at"] = None
+        _close_audits(session, job.submission_id, new_score=None, error=message[:2000])
+    session.execute(update(_SUBMISSIONS).where(table.id == job.submission_id).values(**values))
     return retry
+
+
+def waiting_condition() -> ColumnElement[bool]:
+    """Submissions that wait for a worker: queued, or a regrade that no worker has claimed."""
+    table = _SUBMISSIONS.c
+    return (table.claimed_at.is_(None)) & (
+        (table.status == Status.queued) | (table.regrade_requested_at.is_not(None))
+    )
+
+
+def claimed_condition() -> ColumnElement[bool]:
+    """Submissions a worker has claimed and not yet recorded."""
+    table = _SUBMISSIONS.c
+    return (table.claimed_at.is_not(None)) & (
+        (table.status == Status.running) | (table.regrade_requested_at.is_not(None))
+    )
 
 
 def note_webhook(
@@ -239,25 +301,6 @@ def note_webhook(
     report = dict(row.report or {})
     report["webhook"] = {"attempts": attempts, "status": status, "error": error, "delivered": error is None}
     row.report = report
-
-
-def stale(session: Session, older_than_seconds: float) -> list[int]:
-    """Submissions left queued or running past the deadline (lost by the broker, or whose
-    worker died): the sweep enqueues them again."""
-    cutoff = now() - timedelta(seconds=older_than_seconds)
-    return list(
-        session.scalars(
-            select(Submission.id)
-            .where(Submission.status.in_([Status.queued, Status.running]), Submission.updated_at < cutoff)
-            .order_by(Submission.id)
-        )
-    )
-
-
-def touch(session: Session, ids: list[int]) -> None:
-    """Mark re-enqueued submissions as seen now, so one sweep does not repeat the next's work."""
-    for row in session.scalars(select(Submission).where(Submission.id.in_(ids))):
-        row.updated_at = now()
 
 
 def get_visible(session: Session, user: User, submission_id: int) -> Submission:
@@ -302,6 +345,7 @@ def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
         "max_score": row.max_score,
         "student": row.user.username,
         "attempts": row.attempts,
+        "regrading": row.regrade_requested_at is not None,  # the score stands until it records
         "created_at": row.created_at.isoformat(),
         "graded_at": row.graded_at.isoformat() if row.graded_at else None,
     }

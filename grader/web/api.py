@@ -8,8 +8,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from grader.bank import load_bank
 from grader.db import unit_of_work
-from grader.errors import BadRequest, Invalid
-from grader.models import User
+from grader.errors import BadRequest, Invalid, NotFound
+from grader.models import User, iso
 from grader.services import exercise_views, gradebook, intake, regrade, submissions
 from grader.source_loader import MAX_SOURCE_BYTES, Source
 from grader.web.auth import current_user, instructor_required, login_required
@@ -149,15 +149,51 @@ def exercise_stats(slug: str) -> Any:
 @blueprint.post("/submissions/<int:submission_id>/regrade")
 @instructor_required
 def regrade_submission(submission_id: int) -> Any:
-    """Grade one submission again (202)."""
-    regrade.request_one(app_settings(), submission_id, current_user().id)
-    return jsonify({"id": submission_id, "status": "queued"}), 202
+    """Grade one submission again (202); a regrade already pending is joined (200). A graded
+    submission keeps its score until the regrade records."""
+    ticket = regrade.request_one(app_settings(), submission_id, current_user().id)
+    body = {
+        "id": ticket.submission_id,
+        "status": ticket.status,
+        "regrade": ticket.audit_id,
+        "joined": ticket.joined,
+    }
+    return jsonify(body), 200 if ticket.joined else 202
 
 
 @blueprint.post("/exercises/<slug>/regrade")
 @instructor_required
 def regrade_exercise(slug: str) -> Any:
-    """Grade every submission of an exercise again, in the background (202)."""
+    """Grade every submission of an exercise again, in the background (202); while one such
+    regrade is pending, a repeat joins it (200)."""
     exercise_or_404(slug)
-    count = regrade.request_exercise(app_settings(), slug, current_user().id)
-    return jsonify({"exercise": slug, "queued": count}), 202
+    ticket = regrade.request_exercise(app_settings(), slug, current_user().id)
+    body = {
+        "exercise": slug,
+        "regrade": ticket.id,
+        "queued": ticket.submissions,
+        "joined": ticket.joined,
+        "requested_at": iso(ticket.requested_at),
+    }
+    return jsonify(body), 200 if ticket.joined else 202
+
+
+@blueprint.get("/exercises/<slug>/regrade")
+@instructor_required
+def regrade_progress(slug: str) -> Any:
+    """The exercise's latest regrade: how many submissions it covers and how many remain."""
+    exercise_or_404(slug)
+    with unit_of_work(app_settings().database_url) as session:
+        progress = regrade.latest_progress(session, slug)
+    if progress is None:
+        raise NotFound(f"{slug} was never regraded")
+    return jsonify(
+        {
+            "exercise": slug,
+            "regrade": progress.id,
+            "requested_at": iso(progress.requested_at),
+            "submissions": progress.submissions,
+            "remaining": progress.remaining,
+            "completed_at": iso(progress.completed_at),
+        }
+    )

@@ -51,6 +51,7 @@ def exercise(slug: str) -> Any:
         mutants = dashboard.mutants_seen(db, found, language())
         first_full = dashboard.attempts_to_full(db, slug)
         queued = regrade.count_exercise(db, slug)
+        progress = regrade.latest_progress(db, slug)
     top = stats["max_score"] or found.points
     bins = [(f"{top * i / 10:g}–{top * (i + 1) / 10:g}", n) for i, n in enumerate(stats["histogram"])]
     return render_template(
@@ -65,6 +66,7 @@ def exercise(slug: str) -> Any:
         first_full=first_full,
         first_bars=[(str(n), count) for n, count in first_full.distribution],
         total=queued,
+        regrade=progress,
     )
 
 
@@ -76,8 +78,11 @@ def regrade_exercise(slug: str) -> Any:
     if request.form.get("confirm") != "yes":
         flash("Nothing was regraded: tick “I understand” to confirm.", "error")
         return redirect(url_for("dashboard.exercise", slug=slug) + "#regrade")
-    count = regrade.request_exercise(app_settings(), slug, _me().id)
-    flash(f"{count} submissions of {slug} are queued to be graded again.", "info")
+    ticket = regrade.request_exercise(app_settings(), slug, _me().id)
+    if ticket.joined:
+        flash(f"A regrade of {slug} is already under way; your request joined it.", "info")
+    else:
+        flash(f"{ticket.submissions} submissions of {slug} are queued to be graded again.", "info")
     return redirect(url_for("dashboard.exercise", slug=slug))
 
 
@@ -165,8 +170,11 @@ def submission(submission_id: int) -> Any:
 @instructor_page
 def regrade_submission(submission_id: int) -> Any:
     """Queue one submission again (audited), then back to its page."""
-    regrade.request_one(app_settings(), submission_id, _me().id)
-    flash(f"Submission #{submission_id} is queued to be graded again.", "info")
+    ticket = regrade.request_one(app_settings(), submission_id, _me().id)
+    if ticket.joined:
+        flash(f"Submission #{submission_id} is being graded already; your request joined it.", "info")
+    else:
+        flash(f"Submission #{submission_id} is queued to be graded again.", "info")
     return redirect(url_for("dashboard.submission", submission_id=submission_id))
 
 

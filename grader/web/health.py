@@ -40,21 +40,22 @@ def _fleet(url: str) -> dict[str, Any]:
     """Workers alive (by their heartbeats) and whether each one's sandbox is whole."""
     try:
         with unit_of_work(url) as session:
-            return workers.status(session)
+            return {**workers.status(session), "grading": workers.recent_faults(session)}
     except Exception as exc:
-        return {"workers": _failure(exc), "sandbox": _failure(exc)}
+        return {"workers": _failure(exc), "sandbox": _failure(exc), "grading": _failure(exc)}
 
 
 @blueprint.get("/healthz")
 def healthz() -> Any:
-    """200 when the database and the broker answer ("degraded" without a live worker or with a
-    sandbox layer missing), 503 when either is down."""
+    """200 when the database and the broker answer ("degraded" without a live worker, with a
+    sandbox layer missing, or after a grading the grader gave up on in the last hour), 503 when
+    either is down."""
     settings = current_app.config["GRADER_SETTINGS"]
     database = _database(settings.database_url)
     broker = _broker(settings.broker_url)
     fleet = _fleet(settings.database_url)
     up = database["ok"] and broker["ok"]
-    whole = fleet["workers"]["ok"] and fleet["sandbox"]["ok"]
+    whole = fleet["workers"]["ok"] and fleet["sandbox"]["ok"] and fleet["grading"]["ok"]
     status = "ok" if up and whole else ("degraded" if up else "down")
     body = {"status": status, "database": database, "broker": broker, **fleet}
     return jsonify(body), 200 if up else 503

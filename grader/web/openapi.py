@@ -49,6 +49,7 @@ SUBMISSION = {
         "id": {"type": "integer"},
         "exercise": {"type": "string"},
         "status": {"type": "string", "enum": ["queued", "running", "graded", "error"]},
+        "regrading": {"type": "boolean", "description": "a regrade is pending; the score stands until then"},
         "score": {"type": ["number", "null"]},
         "max_score": {"type": "number"},
         "message": {"type": ["string", "null"]},
@@ -70,6 +71,40 @@ SUBMISSION = {
         "output": {"type": "string"},
         "created_at": {"type": "string", "format": "date-time"},
         "graded_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+
+
+REGRADE_TICKET = {
+    "type": "object",
+    "required": ["id", "status", "regrade", "joined"],
+    "properties": {
+        "id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["queued", "running", "graded", "error"]},
+        "regrade": {"type": ["integer", "null"], "description": "the audit row of the pending regrade"},
+        "joined": {"type": "boolean"},
+    },
+}
+EXERCISE_REGRADE = {
+    "type": "object",
+    "required": ["exercise", "regrade", "queued", "joined", "requested_at"],
+    "properties": {
+        "exercise": {"type": "string"},
+        "regrade": {"type": "integer"},
+        "queued": {"type": "integer", "description": "submissions of the exercise"},
+        "joined": {"type": "boolean"},
+        "requested_at": {"type": "string", "format": "date-time"},
+    },
+}
+REGRADE_PROGRESS = {
+    "type": "object",
+    "properties": {
+        "exercise": {"type": "string"},
+        "regrade": {"type": "integer"},
+        "requested_at": {"type": "string", "format": "date-time"},
+        "submissions": {"type": "integer"},
+        "remaining": {"type": "integer"},
+        "completed_at": {"type": ["string", "null"], "format": "date-time"},
     },
 }
 
@@ -172,17 +207,31 @@ def document() -> dict[str, Any]:
         },
         "/api/v1/submissions/{id}/regrade": {
             "post": _op(
-                "Grade a submission again (instructors)",
-                {"202": _answer("queued"), **_errors(401, 403, 404)},
+                "Grade a submission again (instructors); a graded one keeps its score until then",
+                {
+                    "202": _answer("queued for a regrade (audited)", REGRADE_TICKET),
+                    "200": _answer("joined the regrade or grading already pending", REGRADE_TICKET),
+                    **_errors(401, 403, 404, 429),
+                },
                 parameters=[ident],
             )
         },
         "/api/v1/exercises/{slug}/regrade": {
             "post": _op(
-                "Grade every submission of an exercise again (instructors)",
-                {"202": _answer("queued"), **_errors(401, 403, 404)},
+                "Grade every submission of an exercise again (instructors); at most one such "
+                "regrade is pending per exercise",
+                {
+                    "202": _answer("a new regrade, dispatched in the background", EXERCISE_REGRADE),
+                    "200": _answer("joined the regrade already pending", EXERCISE_REGRADE),
+                    **_errors(401, 403, 404, 429),
+                },
                 parameters=[slug],
-            )
+            ),
+            "get": _op(
+                "The exercise's latest regrade and how many submissions it has left (instructors)",
+                {"200": _answer("its progress", REGRADE_PROGRESS), **_errors(401, 403, 404)},
+                parameters=[slug],
+            ),
         },
         "/api/v1/exercises/{slug}/stats": {
             "get": _op(

@@ -86,6 +86,8 @@ UI: dict[str, tuple[str, str]] = {
     "d.running": ("Being graded", "评分中"),
     "d.oldest": ("Oldest waiting", "最久等待"),
     "d.errors": ("Grader faults", "评分故障"),
+    "d.regrading": ("Being regraded", "重评中"),
+    "d.failed_regrades": ("Regrades given up (old score kept)", "放弃的重评（保留原分数）"),
     "d.workers": ("Workers", "评分进程"),
     "d.workers_alive": ("{n} alive", "{n} 个在线"),
     "d.no_workers": (
@@ -160,8 +162,25 @@ UI: dict[str, tuple[str, str]] = {
         "按本题当前版本重新评分全部 {n} 次提交；每次重评都有记录。",
     ),
     "d.regrade_confirm": (
-        "I understand: {n} submissions go back to the queue and their scores may change",
-        "我明白：{n} 次提交将重新排队，分数可能改变",
+        "I understand: {n} submissions are graded again and their scores may change",
+        "我明白：{n} 次提交将重新评分，分数可能改变",
+    ),
+    "d.regrade_keeps": (
+        "Each submission keeps its score until its regrade records a new one.",
+        "重评完成前，每次提交保留原分数。",
+    ),
+    "d.regrade_running": (
+        "A regrade asked at {at} is under way: {remaining} of {n} submissions still to grade. "
+        "Asking again joins it.",
+        "{at} 发起的重评正在进行：{n} 次提交中还有 {remaining} 次待评。再次发起将并入这次重评。",
+    ),
+    "d.regrade_done": (
+        "The last regrade, asked at {at}, graded {n} submissions.",
+        "上次重评（{at} 发起）评了 {n} 次提交。",
+    ),
+    "d.regrade_pending": (
+        "A regrade is pending: the score shown stands until it records a new one.",
+        "重评进行中：新分数记录前，显示的分数保持不变。",
     ),
     "d.student": ("Student", "学生"),
     "d.total": ("Total", "总分"),

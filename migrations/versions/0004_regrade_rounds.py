@@ -30,6 +30,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_exercise_regrades_exercise_slug", "exercise_regrades", ["exercise_slug"])
+    op.create_index(
+        "uq_exercise_regrades_pending",
+        "exercise_regrades",
+        ["exercise_slug"],
+        unique=True,
+        postgresql_where=sa.text("completed_at IS NULL"),
+        sqlite_where=sa.text("completed_at IS NULL"),
+    )
     op.create_table(
         "leases",
         sa.Column("name", sa.String(length=80), nullable=False),
@@ -69,5 +77,6 @@ def downgrade() -> None:
         batch.drop_column("regrade_requested_at")
         batch.drop_column("claimed_at")
     op.drop_table("leases")
+    op.drop_index("uq_exercise_regrades_pending", table_name="exercise_regrades")
     op.drop_index("ix_exercise_regrades_exercise_slug", table_name="exercise_regrades")
     op.drop_table("exercise_regrades")

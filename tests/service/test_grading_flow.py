@@ -150,39 +150,103 @@ def test_burst_of_500_from_20_students(
     assert all(student["scores"]["linalg.sum_axis"] == 10 for student in book["students"])
 
 
-def test_regrade_goes_through_a_worker_and_is_audited(
+def test_regrades_go_through_a_worker_keep_scores_visible_and_are_audited(
     service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
 ) -> None:
+    # Submission and audit ids differ on purpose: the embedded default once matched an open
+    # audit by the audit's id instead of the submission's, and every regrade failed.
     start_worker()
     token = make_user(service_settings, "erin")
     teacher = make_user(service_settings, "mr_li", Role.instructor)
-    submission = _submit(client, token, WRONG)
-    (first,) = wait_graded(client, token, [submission])
-    response = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
-    assert response.status_code == 202
-    deadline = time.time() + 60
-    while True:
-        with unit_of_work(service_settings.database_url) as session:
-            audit = session.scalars(select(Regrade).where(Regrade.submission_id == submission)).all()
-            if audit and audit[0].completed_at is not None:
-                break
-        assert time.time() < deadline, "the regrade was not recorded"
-        time.sleep(0.2)
-    assert audit[0].old_score == first["score"] == audit[0].new_score
-    assert audit[0].requested_by is not None
+    ids = [_submit(client, token, WRONG if i % 2 else RIGHT) for i in range(3)]
+    first = {b["id"]: b for b in wait_graded(client, token, ids)}
+    one = client.post(f"/api/v1/submissions/{ids[2]}/regrade", headers=auth(teacher))
+    assert one.status_code == 202 and one.get_json()["regrade"] != ids[2]
+    _wait_audits_complete(service_settings, 1)
+    everything = client.post("/api/v1/exercises/linalg.sum_axis/regrade", headers=auth(teacher))
+    assert everything.status_code == 202 and everything.get_json()["queued"] == 3
+    while not _audits_complete(service_settings, 4):  # meanwhile every score stays visible
+        for body in (client.get(f"/api/v1/submissions/{i}", headers=auth(token)).get_json() for i in ids):
+            assert body["status"] == "graded" and body["score"] == first[body["id"]]["score"], body
+        time.sleep(0.05)
     with unit_of_work(service_settings.database_url) as session:
-        cases = session.scalar(
-            select(func.count()).select_from(CaseResultRow).where(CaseResultRow.submission_id == submission)
+        audits = session.scalars(select(Regrade).order_by(Regrade.id)).all()
+        assert [a.submission_id for a in audits] == [ids[2], *ids]
+        assert all(a.old_score == a.new_score == first[a.submission_id]["score"] for a in audits)
+        assert all(a.requested_by is not None and a.error is None for a in audits)
+        for submission in ids:
+            cases = session.scalar(
+                select(func.count())
+                .select_from(CaseResultRow)
+                .where(CaseResultRow.submission_id == submission)
+            )
+            assert cases == len(first[submission]["tests"])  # replaced, not added to
+    done = client.get("/api/v1/exercises/linalg.sum_axis/regrade", headers=auth(teacher)).get_json()
+    assert done["remaining"] == 0 and done["completed_at"] is not None
+
+
+def _audits_complete(settings: Settings, count: int) -> bool:
+    with unit_of_work(settings.database_url) as session:
+        audits = session.scalars(select(Regrade)).all()
+        return len(audits) == count and all(a.completed_at is not None for a in audits)
+
+
+def _wait_audits_complete(settings: Settings, count: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while not _audits_complete(settings, count):
+        assert time.time() < deadline, "the regrade was not recorded"
+        time.sleep(0.1)
+
+
+def test_a_report_that_cannot_be_recorded_counts_as_attempts_then_is_an_error(
+    service_settings: Settings, client: FlaskClient, start_worker: type[Worker]
+) -> None:
+    # A fault while recording (here a trigger refuses the case rows) is a grader fault like a
+    # sandbox failure: retried a bounded number of times, then ``error``, counted by /healthz.
+    _refuse_case_rows(service_settings)
+    start_worker()
+    token = make_user(service_settings, "gil")
+    submission = _submit(client, token, RIGHT)
+    (body,) = wait_graded(client, token, [submission], timeout=120)
+    assert body["status"] == "error" and body["score"] is None
+    with unit_of_work(service_settings.database_url) as session:
+        row = session.get(Submission, submission)
+        assert row is not None and row.attempts == service_settings.max_attempts
+        assert row.error is not None and "injected" in row.error
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded" and health["grading"]["errors"] == 1
+
+
+def _refuse_case_rows(settings: Settings) -> None:
+    from sqlalchemy import text
+
+    with unit_of_work(settings.database_url) as session:
+        if settings.embedded:
+            session.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON case_results "
+                    "BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+                )
+            )
+            return
+        session.execute(
+            text(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'injected fault'; END $$"
+            )
         )
-    assert cases == len(first["tests"])  # the regrade's results replaced the first grading's
+        session.execute(
+            text("CREATE TRIGGER refuse BEFORE INSERT ON case_results FOR EACH ROW EXECUTE FUNCTION refuse()")
+        )
 
 
-def test_the_first_grading_of_a_round_records_and_a_regrade_starts_a_new_round(
+def test_the_first_grading_of_a_round_records_and_a_regrade_joins_the_pending_round(
     service_settings: Settings, client: FlaskClient
 ) -> None:
     # The sweep may re-enqueue a slow grading (and Celery may redeliver one): every grading of
     # that round may record and the first to finish wins, so a slow one cannot be superseded
-    # forever. A regrade starts a new round: a grading claimed before it records nothing.
+    # forever. A regrade starts a round of its own; asking again while it is pending joins it,
+    # so no grading under way is thrown away.
     token = make_user(service_settings, "frank")
     teacher = make_user(service_settings, "ms_wu", Role.instructor)
     submission = _submit(client, token, RIGHT)
@@ -192,30 +256,33 @@ def test_the_first_grading_of_a_round_records_and_a_regrade_starts_a_new_round(
     with unit_of_work(url) as session:
         fast = submissions.claim(session, submission, worker="fast")
     assert slow is not None and fast is not None and not fast.regrade
-    assert fast.attempt == slow.attempt + 1 and fast.started_at == slow.started_at
+    assert fast.attempt == slow.attempt + 1 and fast.round == slow.round
     with unit_of_work(url) as session:  # the earlier claim finishes first: it records
         assert submissions.record_report(session, slow, report, 1.0)
     with unit_of_work(url) as session:
         assert not submissions.record_report(session, fast, report, 1.0)  # graded already
     response = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
-    assert response.status_code == 202
+    assert response.status_code == 202 and response.get_json()["status"] == "graded"
     with unit_of_work(url) as session:
         before = submissions.claim(session, submission, worker="w")
     assert before is not None and before.regrade
-    client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
+    again = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
+    assert again.status_code == 200 and again.get_json()["joined"]
     with unit_of_work(url) as session:
         after = submissions.claim(session, submission, worker="w")
-    assert after is not None and after.regrade
+    assert after is not None and after.regrade and after.round == before.round
+    shown = client.get(f"/api/v1/submissions/{submission}", headers=auth(token)).get_json()
+    assert shown["status"] == "graded" and shown["score"] == 10.0 and shown["regrading"]
     with unit_of_work(url) as session:
-        assert not submissions.record_report(session, before, _report(0.0), 1.0)
+        assert submissions.record_report(session, before, _report(0.0), 1.0)
     with unit_of_work(url) as session:
-        assert submissions.record_report(session, after, _report(0.0), 1.0)
+        assert not submissions.record_report(session, after, _report(5.0), 1.0)
     with unit_of_work(url) as session:
         row = session.get(Submission, submission)
         assert row is not None and row.score == 0.0 and row.status == Status.graded
-        assert len(row.results) == 1
+        assert len(row.results) == 1 and row.regrade_requested_at is None
         audits = session.scalars(select(Regrade).where(Regrade.submission_id == submission)).all()
-        assert [a.completed_at is not None for a in audits] == [True, True]
+        assert [(a.old_score, a.new_score) for a in audits] == [(10.0, 0.0)]
 
 
 def _report(score: float) -> Report:

@@ -136,3 +136,52 @@ def _sign_in_to_the_portal(url: str, printed: str) -> None:
     )
     assert page.url.endswith("/exercises"), page.url
     assert '<li class="exercise-item state-full" data-slug="linalg.sum_axis">' in page.text
+
+
+def test_ctrl_c_stops_grader_up_quickly_and_quietly(tmp_path: Path) -> None:
+    # Ctrl-C in the terminal reaches every process of the group: `grader up`, gunicorn, the
+    # worker, its pool processes and their zygotes. All of it stops, with no traceback.
+    port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GRADER_")}
+    environment["GRADER_INSTANCE_DIR"] = str(tmp_path)
+    errors = tmp_path / "stderr.log"
+    with errors.open("w") as stderr:
+        service = subprocess.Popen(
+            [GRADER, "up", "--port", str(port)],
+            env=environment,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    try:
+        assert service.stdout is not None
+        printed = ""
+        deadline = time.time() + 120
+        while "token:" not in printed:
+            assert time.time() < deadline and service.poll() is None, printed
+            printed += service.stdout.readline()
+        token = re.search(r"token: (\S+)", printed).group(1)  # type: ignore[union-attr]
+        headers = {"Authorization": f"Bearer {token}"}
+        code = EXAMPLE.read_text()
+        url = f"http://127.0.0.1:{port}/api/v1/submissions"
+        created = requests.post(
+            url, json={"exercise": "linalg.sum_axis", "code": code}, headers=headers, timeout=30
+        )
+        location = f"{url}/{created.json()['id']}"
+        deadline = time.time() + 120
+        while requests.get(location, headers=headers, timeout=30).json()["status"] != "graded":
+            assert time.time() < deadline, "not graded"
+            time.sleep(0.2)
+        os.killpg(service.pid, signal.SIGINT)
+        service.wait(timeout=30)
+        deadline = time.time() + 10
+        while _processes_of(f"127.0.0.1:{port}", str(tmp_path)):
+            assert time.time() < deadline, "a process outlived Ctrl-C"
+            time.sleep(0.2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(service.pid, signal.SIGKILL)
+        service.wait()
+    log = errors.read_text()
+    assert "Traceback" not in log and "BrokenPipeError" not in log, log[-3000:]

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 
 from grader.services import webhooks
 from grader.settings import Settings
+from grader.web.app import create_app
 from tests.service.conftest import Worker, auth, make_user
 
 CODE = "def sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis, keepdim=keepdim)\n"
@@ -49,8 +51,13 @@ def receiver() -> Iterator[Receiver]:
 
 
 def test_result_is_delivered_signed_after_a_failed_attempt(
-    service_settings: Settings, client: FlaskClient, start_worker: type[Worker], receiver: Receiver
+    service_settings: Settings, start_worker: type[Worker], receiver: Receiver
 ) -> None:
+    # The receiver listens on loopback, which only GRADER_WEBHOOK_ALLOW_PRIVATE lets through
+    # (the workers of the tests run with it).
+    client = create_app(
+        replace(service_settings, webhook_allow_private=True), {"TESTING": True}
+    ).test_client()
     start_worker()
     token = make_user(service_settings, "wen")
     url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
@@ -93,3 +100,54 @@ def test_signature_covers_time_and_body() -> None:
     assert not webhooks.verify("k", "101", b"{}", signature)
     assert not webhooks.verify("k", "100", b"{ }", signature)
     assert not webhooks.verify("other", "100", b"{}", signature)
+
+
+LOOPBACK_SPELLINGS = [
+    "http://127.1/hook",
+    "http://0x7f000001/hook",
+    "http://2130706433/hook",
+    "http://[::ffff:127.0.0.1]/hook",
+    "http://localhost./hook",
+    "http://localhost/hook",
+    "http://0.0.0.0/hook",
+    "http://[::]/hook",
+    "http://017700000001/hook",
+    "http://192.168.1.10/hook",
+    "http://100.64.0.1/hook",
+    "https://user:pw@example.org/hook",
+    "http://[fe80::1%25eth0]/hook",
+    "http://[::1/",
+]
+
+
+@pytest.mark.parametrize("url", LOOPBACK_SPELLINGS)
+def test_private_callbacks_are_refused_at_submission(
+    service_settings: Settings, client: FlaskClient, url: str
+) -> None:
+    assert not service_settings.webhook_allow_private
+    token = make_user(service_settings, "xu")
+    response = client.post(
+        "/api/v1/submissions",
+        headers=auth(token),
+        json={"exercise": "linalg.sum_axis", "code": CODE, "callback_url": url},
+    )
+    assert response.status_code == 422, url
+    assert response.get_json()["error"]["message"].startswith("callback_url refused:")
+    listing = client.get("/api/v1/submissions", headers=auth(token)).get_json()
+    assert listing["total"] == 0  # nothing was stored
+
+
+def test_delivery_connects_to_the_address_it_checked(receiver: Receiver) -> None:
+    # The name is never resolved again at delivery (DNS rebinding): the target carries the
+    # address checked when it was resolved, and the request still names the host.
+    port = receiver.server_address[1]
+    target = webhooks.Target(f"http://hooks.invalid:{port}/hook?x=1", address="127.0.0.1")
+    status = webhooks._post(target, b"{}", {"Content-Type": "application/json"})
+    assert status == 503  # the receiver's answer to a first delivery
+    headers, _ = receiver.received[0]
+    assert headers["Host"] == f"hooks.invalid:{port}"
+
+
+def test_a_public_address_is_accepted_and_pinned() -> None:
+    target = webhooks.check_target("https://93.184.215.14/hook", allow_private=False)
+    assert target.refusal is None and target.address == "93.184.215.14"

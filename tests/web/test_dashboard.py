@@ -233,7 +233,7 @@ def test_student_page_lists_their_submissions_newest_first(
     assert re.findall(r'href="/dashboard/submissions/(\d+)"', second) == [str(course["ben_right"])]
 
 
-def test_submission_page_shows_grading_details_and_the_regrade_resets_it(
+def test_submission_page_shows_grading_details_and_a_regrade_that_keeps_the_score(
     service_settings: Settings, teacher: FlaskClient, course: dict[str, int]
 ) -> None:
     submission = course["amy_wrong"]
@@ -250,11 +250,13 @@ def test_submission_page_shows_grading_details_and_the_regrade_resets_it(
     )
     with unit_of_work(service_settings.database_url) as session:
         row = session.get(Submission, submission)
-        assert row is not None and row.status == Status.queued and row.score is None
+        assert row is not None and row.status == Status.graded and row.regrade_requested_at is not None
         (audit,) = session.scalars(select(Regrade).where(Regrade.submission_id == submission)).all()
         assert audit.old_score is not None and audit.old_score < 10 and audit.requested_by is not None
+        assert row.score == audit.old_score  # the score stands while the regrade is pending
     after = html(teacher.get(response.headers["Location"]))
     assert f"Submission #{submission} is queued to be graded again." in after
+    assert 'id="regrading"' in after
     audit_table = after.split('id="audit"')[1]
     assert "<td>teacher</td>" in audit_table and "<td>requested</td>" in audit_table
 

@@ -308,7 +308,17 @@ def collapse_to_huge_pages(maps: int) -> int:
 
 
 def main() -> None:
-    """Entry point of the zygote process."""
+    """Entry point of the zygote process. Its life is its client's: it ends when the client
+    says quit or goes away, quietly, whatever stage it had reached (a Ctrl-C in the terminal
+    reaches the client, which then closes its zygote; the zygote itself ignores it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve_client()
+    except (BrokenPipeError, ConnectionError):
+        pass  # the client went away while the zygote was starting: nothing to report to
+
+
+def _serve_client() -> None:
     control = socket.socket(fileno=0)
     maps = os.open("/proc/self/maps", os.O_RDONLY | os.O_CLOEXEC)  # before the chroot hides /proc
     _warm_torch()
