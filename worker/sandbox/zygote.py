@@ -312,10 +312,9 @@ def main() -> None:
     says quit or goes away, quietly, whatever stage it had reached (a Ctrl-C in the terminal
     reaches the client, which then closes its zygote; the zygote itself ignores it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    # The client may go away while the zygote is starting: then there is nothing to report to.
+    with contextlib.suppress(BrokenPipeError, ConnectionError):
         _serve_client()
-    except (BrokenPipeError, ConnectionError):
-        pass  # the client went away while the zygote was starting: nothing to report to
 
 
 def _serve_client() -> None:
