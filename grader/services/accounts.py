@@ -67,15 +67,17 @@ def roles_creatable_by(actor: User) -> list[Role]:
 
 
 def register_user(
-    session: Session, actor: User, username: str, role: str, password: str | None = None
-) -> User:
+    session: Session, actor: User, username: str, role: str, password: str | None, public_url: str
+) -> tuple[User, IssuedLink | None]:
     """A new user created by ``actor`` from a form: a plain name, an allowed role, and a password
-    of at least MIN_PASSWORD characters or none (then a set-password link is made for them)."""
+    of at least MIN_PASSWORD characters, or none and then a set-password link, returned for the
+    creator to hand out (whoever may create the account may give it its first password)."""
     if role not in {r.value for r in Role}:
         raise Invalid("choose a role: student or instructor")
     if Role(role) not in roles_creatable_by(actor):
         raise Forbidden(f"you may not create an account with the role {role}")
-    return create_user(session, username, Role(role), password or None)
+    user = create_user(session, username, Role(role), password or None)
+    return user, None if password else _new_link(session, public_url, user, actor)
 
 
 def may_manage(actor: User, target: User) -> bool:
@@ -171,6 +173,10 @@ def issue_password_link(
     user = find_user(session, username)
     if actor is not None:
         check_may_manage(actor, user, "password")
+    return _new_link(session, public_url, user, actor)
+
+
+def _new_link(session: Session, public_url: str, user: User, actor: User | None) -> IssuedLink:
     _drop_unused_links(session, user.id)
     token = secrets.token_urlsafe(32)
     expires = now() + SET_PASSWORD_LIFETIME

@@ -197,16 +197,18 @@ def create_user() -> Any:
     settings = app_settings()
     try:
         with unit_of_work(settings.database_url) as db:
-            user = accounts.register_user(
-                db, _me(), form.get("username", ""), form.get("role", ""), form.get("password", "")
+            user, link = accounts.register_user(
+                db,
+                _me(),
+                form.get("username", ""),
+                form.get("role", ""),
+                form.get("password", ""),
+                settings.public_url,
             )
             name = user.username
-            link = None
-            if user.password_hash is None:  # no password given: the user sets one from a link
-                link = accounts.issue_password_link(db, settings.public_url, name, _me())
     except Invalid as exc:
         return _users_page(422, error=exc.message, form=form)
-    if link is not None:
+    if link is not None:  # no password given: the user chooses one from the link
         return _user_page(name, new_link=link)
     flash(f"The {form.get('role')} {name} can sign in now.", "info")
     return redirect(url_for("dashboard.user", username=name))

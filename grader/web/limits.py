@@ -48,12 +48,19 @@ def init_app(app: Flask, settings: Settings) -> None:
     if settings.trusted_proxies:
         hops = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    storage = settings.ratelimit_storage_url
+    # A Redis that stops answering must not hold a sign-in for minutes: give up, count in memory.
+    quick: dict[str, str | int] = {}
+    if storage.startswith("redis"):
+        quick = {"socket_connect_timeout": 2, "socket_timeout": 2}
     limiter = Limiter(
         client_address,
-        storage_uri=settings.ratelimit_storage_url,
+        storage_uri=storage,
+        storage_options=quick,
         strategy="moving-window",
         key_prefix="tensor-grader",
         in_memory_fallback_enabled=True,
+        swallow_errors=True,  # a storage failure while counting is logged, never a 500
     )
     limiter.init_app(app)
     app.extensions[_LIMITER] = limiter

@@ -225,6 +225,11 @@ def test_the_dashboard_creates_a_user_without_a_password_and_shows_a_link(
     assert made.status_code == 200 and "No password yet" in html(made)
     path, _ = link_in(html(made))
     assert set_password(FlaskClient(client.application), path, "ada's password").status_code == 302
+    # An instructor may create an instructor, and so give them their first password, though not
+    # manage them afterwards.
+    colleague = client.post("/dashboard/users", data={**form, "username": "ines", "role": "instructor"})
+    assert colleague.status_code == 200 and "/set-password/" in html(colleague)
+    assert "Only an admin or this user may manage this account" in html(colleague)
     client.set_cookie("lang", "zh")
     assert "停用" in html(client.get("/dashboard/users/ada"))
 

@@ -194,3 +194,13 @@ def test_the_throttled_sign_in_page_speaks_chinese(service_settings: Settings, c
     page = attempt(client, "alice", "wrong guess")
     wait = page.headers["Retry-After"]
     assert page.status_code == 429 and re.search(f"请在 {wait} 秒后重试", page.get_data(as_text=True))
+
+
+@embedded_only
+def test_a_limit_store_that_is_down_still_throttles_in_memory(service_settings: Settings) -> None:
+    down = replace(service_settings, ratelimit_storage="redis://127.0.0.1:9/0")
+    browser = create_app(down, {"TESTING": True}).test_client()
+    make_user(service_settings, "alice")
+    for _ in range(ACCOUNT_LIMIT):
+        assert attempt(browser, "alice", "wrong guess").status_code == 401
+    assert attempt(browser, "alice", "password").status_code == 429
