@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.engine import make_url
@@ -24,6 +25,9 @@ from grader.db import unit_of_work
 from grader.errors import GraderError
 from grader.models import Role
 from grader.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from grader.services.accounts import IssuedLink
 
 
 def load_settings() -> Settings:
@@ -101,14 +105,57 @@ def users_group() -> None:
 @users_group.command("create")
 @click.argument("name")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default="student", show_default=True)
-@click.option("--password", default=None, help="For the web pages; API clients use tokens.")
+@click.option("--password", default=None, help="For the web pages (else a set-password link is printed).")
 def create_user_cmd(name: str, role: str, password: str | None) -> None:
-    """Create a user."""
+    """Create a user; without --password, print a one-time link to set one."""
+    from grader.services import accounts
+
+    public_url = load_settings().public_url
+    with database_session() as session:
+        accounts.create_user(session, name, Role(role), password)
+        link = None if password is not None else accounts.issue_password_link(session, public_url, name)
+    click.echo(f"created {role} {name}")
+    if link is not None:
+        click.echo(_link_text(link))
+
+
+@users_group.command("reset-password")
+@click.argument("name")
+def reset_password_cmd(name: str) -> None:
+    """Print a one-time link for user NAME to set a new password (earlier links stop working)."""
+    from grader.services import accounts
+
+    public_url = load_settings().public_url
+    with database_session() as session:
+        link = accounts.issue_password_link(session, public_url, name)
+    click.echo(_link_text(link))
+
+
+def _link_text(link: IssuedLink) -> str:
+    when = f"{link.expires_at:%Y-%m-%d %H:%M} UTC"
+    return f"set-password link for {link.username} (works once, until {when}):\n{link.url}"
+
+
+@users_group.command("deactivate")
+@click.argument("name")
+def deactivate_user_cmd(name: str) -> None:
+    """Deactivate user NAME: no sign-in, tokens refused, open page sessions end."""
     from grader.services import accounts
 
     with database_session() as session:
-        accounts.create_user(session, name, Role(role), password)
-    click.echo(f"created {role} {name}")
+        accounts.deactivate_user(session, name)
+    click.echo(f"deactivated {name}: no sign-in, tokens refused, open page sessions end")
+
+
+@users_group.command("activate")
+@click.argument("name")
+def activate_user_cmd(name: str) -> None:
+    """Let a deactivated user NAME sign in and use their tokens again."""
+    from grader.services import accounts
+
+    with database_session() as session:
+        accounts.activate_user(session, name)
+    click.echo(f"activated {name}")
 
 
 @click.group("tokens")
@@ -234,10 +281,13 @@ def up_cmd(port: int, concurrency: int) -> None:
     # would end this process at once and leave the API and the worker running, orphaned.
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _interrupt)
+    # Plain HTTP on loopback: a browser would never send a Secure cookie back to it.
+    environment = {**os.environ, "GRADER_SECURE_COOKIES": "0"}
+    environment.setdefault("GRADER_PUBLIC_URL", f"http://127.0.0.1:{port}")
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        processes.append(subprocess.Popen(_worker_argv(concurrency, beat=True)))
-        processes.append(subprocess.Popen(_serve_argv("127.0.0.1", port, 2)))
+        processes.append(subprocess.Popen(_worker_argv(concurrency, beat=True), env=environment))
+        processes.append(subprocess.Popen(_serve_argv("127.0.0.1", port, 2), env=environment))
         _wait_until_serving(port, processes)
         _print_welcome(port, demo)
         while all(process.poll() is None for process in processes):

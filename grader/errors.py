@@ -5,6 +5,7 @@ GraderError
 ├── Unauthenticated  401  no token, or a token that is unknown or revoked
 ├── Forbidden        403  authenticated, but the role may not do this
 ├── NotFound         404  no such thing, or not yours
+├── Gone             410  existed, but no longer usable (a used or expired set-password link)
 ├── TooLarge         413  the upload is over the size limit
 ├── Invalid          422  well-formed but invalid fields (unknown exercise, bad file)
 └── RateLimited      429  too many submissions; retry_after seconds
@@ -46,6 +47,16 @@ class NotFound(GraderError):
     """Unknown, or belonging to someone else."""
 
     status, code = 404, "not_found"
+
+
+class Gone(GraderError):
+    """Existed, but no longer usable; ``reason`` says why in one word (used, expired, deactivated)."""
+
+    status, code = 410, "gone"
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class TooLarge(GraderError):

@@ -74,6 +74,10 @@ class User(Base):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # A deactivated user cannot sign in, their tokens are refused, their page sessions end.
+    deactivated_at: Mapped[datetime | None]
+    # Page sessions begun before this moment end (a password set or changed since).
+    password_changed_at: Mapped[datetime | None]
 
 
 class ApiToken(Base):
@@ -245,3 +249,19 @@ class WorkerHeartbeat(Base):
     started_at: Mapped[datetime] = mapped_column(default=now)
     seen_at: Mapped[datetime] = mapped_column(default=now, index=True)
     mechanisms: Mapped[dict[str, Any]]
+
+
+class PasswordLink(Base):
+    """A one-time link to set a user's password: only its SHA-256 is stored; it expires."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

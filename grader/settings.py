@@ -37,6 +37,26 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
+def _flag_on_unless_off(name: str) -> bool:
+    """A switch that is on unless set to 0/false/no/off; any other value is refused (a typo must
+    not switch a safety off)."""
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("", "1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r} must be 1 or 0")
+
+
+def _count(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SettingsError(f"{name}={raw!r} must be a whole number, 0 or more")
+    return int(raw)
+
+
 def sandbox_config_from_env() -> SandboxConfig:
     """Sandbox limits: GRADER_CASE_CPU_SECONDS, GRADER_CASE_WALL_SECONDS,
     GRADER_SUBMISSION_WALL_SECONDS, GRADER_MEMORY_MIB, GRADER_OUTPUT_KIB, GRADER_SANDBOX_UID."""
@@ -61,6 +81,13 @@ def _database_url() -> str:
 
 def _broker_url() -> str:
     return os.environ.get("GRADER_BROKER_URL") or f"sqla+sqlite:///{_instance_dir() / 'broker.db'}"
+
+
+def _public_url() -> str:
+    url = (os.environ.get("GRADER_PUBLIC_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError(f"GRADER_PUBLIC_URL={url!r} must start with http:// or https://")
+    return url
 
 
 def _secret_key() -> str:
@@ -95,8 +122,17 @@ class Settings:
     max_attempts: int = field(default_factory=lambda: int(_number("GRADER_MAX_ATTEMPTS", 3)))
     max_upload_bytes: int = 256 * 1024
     webhook_allow_private: bool = field(default_factory=lambda: _flag("GRADER_WEBHOOK_ALLOW_PRIVATE"))
-    # Session cookies only over HTTPS: set behind TLS (the embedded default serves plain HTTP).
-    secure_cookies: bool = field(default_factory=lambda: _flag("GRADER_SECURE_COOKIES"))
+    # Session cookies only over HTTPS, unless switched off: `grader up` (plain HTTP on loopback)
+    # switches it off for the processes it starts.
+    secure_cookies: bool = field(default_factory=lambda: _flag_on_unless_off("GRADER_SECURE_COOKIES"))
+    # How the service is reached from outside: set-password links are built on it.
+    public_url: str = field(default_factory=_public_url)
+    # Where sign-in and write limits count, when not where the broker says (ratelimit_storage_url).
+    ratelimit_storage: str | None = field(
+        default_factory=lambda: os.environ.get("GRADER_RATELIMIT_STORAGE_URL") or None
+    )
+    # Proxies in front of the API whose X-Forwarded-For/-Proto to believe (0: the peer's address).
+    trusted_proxies: int = field(default_factory=lambda: _count("GRADER_TRUSTED_PROXIES", 0))
 
     @property
     def sweep_every_seconds(self) -> float:
@@ -113,6 +149,14 @@ class Settings:
     def embedded(self) -> bool:
         """True for the no-server default (SQLite database and broker)."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def ratelimit_storage_url(self) -> str:
+        """Where rate limits count (a `limits` storage URL): GRADER_RATELIMIT_STORAGE_URL, else the
+        broker's Redis (shared by every API process), else this process's memory."""
+        if self.ratelimit_storage:
+            return self.ratelimit_storage
+        return self.broker_url if self.broker_url.startswith(("redis://", "rediss://")) else "memory://"
 
     def secret_key(self) -> str:
         """The key that signs sessions and webhooks (generated once when embedded)."""

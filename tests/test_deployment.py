@@ -36,6 +36,8 @@ CONTRACT_VARIABLES = frozenset(
         "GRADER_SANDBOX_UID",
         "GRADER_SANDBOX_STRICT",
         "GRADER_SECURE_COOKIES",
+        "GRADER_TRUSTED_PROXIES",
+        "GRADER_PUBLIC_URL",
     }
 )
 CONTRACT_COMMANDS: dict[tuple[str, ...], frozenset[str]] = {
@@ -46,6 +48,9 @@ CONTRACT_COMMANDS: dict[tuple[str, ...], frozenset[str]] = {
     ("sandbox",): frozenset(),
     ("exercises", "sync"): frozenset(),
     ("users", "create"): frozenset({"--role", "--password"}),
+    ("users", "reset-password"): frozenset(),
+    ("users", "deactivate"): frozenset(),
+    ("users", "activate"): frozenset(),
     ("tokens", "create"): frozenset(),
 }
 

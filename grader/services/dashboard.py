@@ -258,6 +258,7 @@ class UserRow:
     created_at: datetime | None
     tokens: int
     submissions: int
+    deactivated: bool = False
 
 
 def list_users(session: Session) -> list[UserRow]:
@@ -279,7 +280,10 @@ def list_users(session: Session) -> list[UserRow]:
         .outerjoin(works, works.c.user_id == User.id)
         .order_by(User.role, User.username)
     ).all()
-    return [UserRow(u.id, u.username, u.role.value, aware(u.created_at), t, s) for u, t, s in rows]
+    return [
+        UserRow(u.id, u.username, u.role.value, aware(u.created_at), t, s, u.deactivated_at is not None)
+        for u, t, s in rows
+    ]
 
 
 @dataclass(frozen=True)

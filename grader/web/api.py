@@ -12,6 +12,7 @@ from grader.errors import BadRequest, Invalid, NotFound
 from grader.models import User, iso
 from grader.services import exercise_views, gradebook, intake, regrade, submissions
 from grader.source_loader import MAX_SOURCE_BYTES, Source
+from grader.web import limits
 from grader.web.auth import current_user, instructor_required, login_required
 from grader.web.common import app_settings, exercise_or_404
 
@@ -148,6 +149,7 @@ def exercise_stats(slug: str) -> Any:
 
 @blueprint.post("/submissions/<int:submission_id>/regrade")
 @instructor_required
+@limits.instructor_writes
 def regrade_submission(submission_id: int) -> Any:
     """Grade one submission again (202); a regrade already pending is joined (200). A graded
     submission keeps its score until the regrade records."""
@@ -163,6 +165,7 @@ def regrade_submission(submission_id: int) -> Any:
 
 @blueprint.post("/exercises/<slug>/regrade")
 @instructor_required
+@limits.instructor_writes
 def regrade_exercise(slug: str) -> Any:
     """Grade every submission of an exercise again, in the background (202); while one such
     regrade is pending, a repeat joins it (200)."""

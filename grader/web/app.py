@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from kombu.exceptions import OperationalError as BrokerDown
 from sqlalchemy.exc import OperationalError as DatabaseDown
@@ -13,6 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from grader.errors import GraderError, RateLimited
 from grader.settings import Settings
+from grader.web.limits import retry_after
 
 csrf = CSRFProtect()
 
@@ -34,7 +36,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     )
     app.config.update(overrides or {})
 
-    from grader.web import api, dashboard, health, openapi, pages, portal
+    from grader.web import account, api, dashboard, health, limits, openapi, pages, portal
 
     csrf.init_app(app)
     csrf.exempt(api.blueprint)  # bearer tokens, not cookies: nothing to forge
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(health.blueprint)
     app.register_blueprint(portal.blueprint)
     app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
+    app.register_blueprint(account.blueprint)
+    limits.init_app(app, settings)
     pages.init_app(app)
     _register_errors(app)
     return app
@@ -78,6 +82,12 @@ def _register_errors(app: Flask) -> None:
     def domain_error(exc: GraderError) -> Response:
         retry = exc.retry_after if isinstance(exc, RateLimited) else None
         return _error(exc.status, exc.code, exc.message, retry)
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded) -> Response:
+        wait = retry_after()
+        message = exc.description or "too many requests"
+        return _error(429, "rate_limited", f"{message}; try again in {wait} seconds", wait)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_exc: RequestEntityTooLarge) -> Response:

@@ -13,8 +13,10 @@ from grader.errors import Invalid, NotFound
 from grader.exercise import pick
 from grader.models import User
 from grader.services import accounts, dashboard, gradebook, regrade, submissions
+from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import instructor_page, language, page_user
+from grader.web.ui_text import translate
 
 blueprint = Blueprint("dashboard", __name__)
 PER_PAGE = 50
@@ -72,6 +74,7 @@ def exercise(slug: str) -> Any:
 
 @blueprint.post("/exercises/<slug>/regrade")
 @instructor_page
+@limits.instructor_writes
 def regrade_exercise(slug: str) -> Any:
     """Regrade every submission of the exercise, once the instructor ticked the confirmation."""
     exercise_or_404(slug)
@@ -168,6 +171,7 @@ def submission(submission_id: int) -> Any:
 
 @blueprint.post("/submissions/<int:submission_id>/regrade")
 @instructor_page
+@limits.instructor_writes
 def regrade_submission(submission_id: int) -> Any:
     """Queue one submission again (audited), then back to its page."""
     ticket = regrade.request_one(app_settings(), submission_id, _me().id)
@@ -194,29 +198,47 @@ def users() -> Any:
 
 @blueprint.post("/users")
 @instructor_page
+@limits.instructor_writes
 def create_user() -> Any:
     """Create a user; invalid fields (a taken name, a short password) show the form again (422)."""
     form = request.form
+    settings = app_settings()
     try:
-        with unit_of_work(app_settings().database_url) as db:
-            user = accounts.register_user(
-                db, _me(), form.get("username", ""), form.get("role", ""), form.get("password", "")
+        with unit_of_work(settings.database_url) as db:
+            user, link = accounts.register_user(
+                db,
+                _me(),
+                form.get("username", ""),
+                form.get("role", ""),
+                form.get("password", ""),
+                settings.public_url,
             )
             name = user.username
     except Invalid as exc:
         return _users_page(422, error=exc.message, form=form)
+    if link is not None:  # no password given: the user chooses one from the link
+        return _user_page(name, new_link=link)
     flash(f"The {form.get('role')} {name} can sign in now.", "info")
     return redirect(url_for("dashboard.user", username=name))
 
 
-def _user_page(username: str, new_token: str | None = None) -> Any:
+def _user_page(
+    username: str, new_token: str | None = None, new_link: accounts.IssuedLink | None = None
+) -> Any:
     with unit_of_work(app_settings().database_url) as db:
         user = accounts.find_user(db, username)
         tokens = [dashboard.token_line(t) for t in accounts.list_tokens(db, username)]
         may_manage = accounts.may_manage(_me(), user)
         db.expunge(user)
     return render_template(
-        "dashboard/user.html", user=user, tokens=tokens, may_manage=may_manage, new_token=new_token
+        "dashboard/user.html",
+        user=user,
+        tokens=tokens,
+        may_manage=may_manage,
+        is_me=user.id == _me().id,
+        new_token=new_token,
+        new_link=new_link,
+        link_hours=int(accounts.SET_PASSWORD_LIFETIME.total_seconds() // 3600),
     )
 
 
@@ -229,6 +251,7 @@ def user(username: str) -> Any:
 
 @blueprint.post("/users/<username>/tokens")
 @instructor_page
+@limits.instructor_writes
 def create_token(username: str) -> Any:
     """A new token, shown on the page this once (it is not stored, so it cannot be shown again)."""
     name = request.form.get("name", "").strip() or "api"
@@ -242,6 +265,7 @@ def create_token(username: str) -> Any:
 
 @blueprint.post("/users/<username>/tokens/<int:token_id>/revoke")
 @instructor_page
+@limits.instructor_writes
 def revoke_token(username: str, token_id: int) -> Any:
     """Revoke one of the user's tokens; it is refused from then on."""
     with unit_of_work(app_settings().database_url) as db:
@@ -251,4 +275,37 @@ def revoke_token(username: str, token_id: int) -> Any:
         accounts.check_may_manage(_me(), token.user)
         accounts.revoke_token(db, token_id)
     flash(f"The token {token.prefix}… is revoked.", "info")
+    return redirect(url_for("dashboard.user", username=username))
+
+
+@blueprint.post("/users/<username>/password-link")
+@instructor_page
+@limits.instructor_writes
+def password_link(username: str) -> Any:
+    """A one-time set-password link for the user, shown on the page this once."""
+    settings = app_settings()
+    with unit_of_work(settings.database_url) as db:
+        link = accounts.issue_password_link(db, settings.public_url, username, _me())
+    return _user_page(username, new_link=link)
+
+
+@blueprint.post("/users/<username>/deactivate")
+@instructor_page
+@limits.instructor_writes
+def deactivate(username: str) -> Any:
+    """Deactivate the user: no sign-in, tokens refused, open sessions end."""
+    with unit_of_work(app_settings().database_url) as db:
+        accounts.deactivate_user(db, username, _me())
+    flash(translate("d.deactivated_flash", language(), name=username), "info")
+    return redirect(url_for("dashboard.user", username=username))
+
+
+@blueprint.post("/users/<username>/activate")
+@instructor_page
+@limits.instructor_writes
+def activate(username: str) -> Any:
+    """Let a deactivated user back in."""
+    with unit_of_work(app_settings().database_url) as db:
+        accounts.activate_user(db, username, _me())
+    flash(translate("d.activated_flash", language(), name=username), "info")
     return redirect(url_for("dashboard.user", username=username))

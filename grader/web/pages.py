@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from grader.services.accounts import MIN_PASSWORD
 from grader.web.formatting import points, show_args, show_value, statement_html
 from grader.web.sessions import is_instructor, language, page_user
 from grader.web.ui_text import translate
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
             "me": user,
             "me_instructor": is_instructor(user),
             "ui_lang": lang,
+            "min_password": MIN_PASSWORD,
             "t": lambda key, **values: translate(key, lang, **values),
         }
 

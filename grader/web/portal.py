@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_limiter import RateLimitExceeded
 
 from grader.bank import load_bank
 from grader.db import unit_of_work
@@ -24,6 +25,7 @@ from grader.errors import Invalid, Unauthenticated
 from grader.models import User
 from grader.services import exercise_views, intake, progress, submissions
 from grader.source_loader import MAX_SOURCE_BYTES, Source
+from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import (
     LANG_COOKIE,
@@ -64,6 +66,7 @@ def home() -> Any:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limits.failed_sign_ins(account=lambda: request.form.get("username", "").strip())
 def login() -> Any:
     """The sign-in form; a wrong password says so without telling which half was wrong."""
     target = safe_next(request.values.get("next"), url_for("portal.home"))
@@ -74,6 +77,15 @@ def login() -> Any:
     except Unauthenticated as exc:
         return render_template("login.html", next=target, error=exc.message), 401
     return redirect(target)
+
+
+@blueprint.errorhandler(RateLimitExceeded)
+def sign_ins_throttled(_exc: RateLimitExceeded) -> Any:
+    """Too many failed sign-ins (the portal's only limit): the form again, with the wait."""
+    wait = limits.retry_after()
+    target = safe_next(request.values.get("next"), url_for("portal.home"))
+    message = translate("sign_in_throttled", language(), s=wait)
+    return render_template("login.html", next=target, error=message), 429, {"Retry-After": str(wait)}
 
 
 @blueprint.post("/logout")

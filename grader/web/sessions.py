@@ -6,6 +6,7 @@ changes something carries a CSRF token (flask-wtf checks it on each POST).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -29,10 +30,16 @@ def sign_in(username: str, password: str) -> User:
     with unit_of_work(settings.database_url) as db:
         user = accounts.check_password(db, username, password)
         db.expunge(user)
+    start_session(user.id)
+    return user
+
+
+def start_session(user_id: int) -> None:
+    """A fresh session for the user (a password change keeps its own session this way)."""
     session.clear()
     session.permanent = True
-    session["user_id"] = user.id
-    return user
+    session["user_id"] = user_id
+    session["signed_in_at"] = time.time()
 
 
 def sign_out() -> None:
@@ -56,8 +63,10 @@ def _load_user(user_id: Any) -> User | None:
         user = db.get(User, user_id)
         if user is not None:
             db.expunge(user)
-    if user is None:  # deleted since: the cookie is worthless
-        session.clear()
+    since = session.get("signed_in_at")
+    if user is None or not accounts.session_valid(user, since if isinstance(since, int | float) else 0):
+        session.clear()  # deleted, deactivated, or the password changed since: the cookie is worthless
+        return None
     return user
 
 

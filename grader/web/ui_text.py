@@ -73,6 +73,40 @@ UI: dict[str, tuple[str, str]] = {
     "go_home": ("Back to the start page", "返回首页"),
     "connection_lost": ("Connection lost; retrying…", "连接中断，正在重试…"),
     "skip": ("Skip to content", "跳到正文"),
+    # sign-in limits and passwords
+    "sign_in_throttled": (
+        "Too many failed sign-ins for this account or from this address. Try again in {s} seconds.",
+        "该账号或该地址的登录失败次数过多，请在 {s} 秒后重试。",
+    ),
+    "set_password": ("Set a password", "设置密码"),
+    "set_password_for": ("Choose the password of {name}.", "为 {name} 设置密码。"),
+    "change_password": ("Change password", "修改密码"),
+    "current_password": ("Current password", "当前密码"),
+    "new_password": ("New password", "新密码"),
+    "new_password_again": ("The new password again", "再次输入新密码"),
+    "password_rules": ("At least {n} characters, typed the same twice.", "至少 {n} 个字符，两次输入须一致。"),
+    "password_set": (
+        "The password of {name} is set: sign in with it.",
+        "{name} 的密码已设置，请用新密码登录。",
+    ),
+    "password_changed": (
+        "Your password is changed; your other sessions are signed out.",
+        "密码已修改；你的其他会话已退出登录。",
+    ),
+    "current_password_wrong": ("The current password is wrong.", "当前密码不正确。"),
+    "link.unknown": (
+        "This link is unknown: check that it was copied whole, or ask your instructor for a new one.",
+        "此链接无效：请确认链接完整，或向教师索取新链接。",
+    ),
+    "link.used": (
+        "This link was used already: each link works once. Ask your instructor for a new one.",
+        "此链接已被使用（每个链接只能使用一次）。请向教师索取新链接。",
+    ),
+    "link.expired": (
+        "This link has expired. Ask your instructor for a new one.",
+        "此链接已过期。请向教师索取新链接。",
+    ),
+    "link.deactivated": ("This account is deactivated.", "此账号已停用。"),
     # dashboard
     "d.nav": ("Dashboard", "教师面板"),
     "d.overview": ("Overview", "概览"),
@@ -252,6 +286,43 @@ UI: dict[str, tuple[str, str]] = {
     "d.revoke_named": ("Revoke the token {name} ({prefix}…)", "撤销令牌 {name}（{prefix}…）"),
     "d.no_tokens": ("No tokens.", "没有令牌。"),
     "d.create_token": ("Create a token", "创建令牌"),
+    "d.account": ("Account", "账号"),
+    "d.active": ("Active: can sign in.", "正常：可以登录。"),
+    "d.no_password": (
+        "No password yet: make a set-password link and give it to this user.",
+        "尚未设置密码：请生成设置密码链接并交给该用户。",
+    ),
+    "d.deactivated": ("deactivated", "已停用"),
+    "d.deactivated_note": (
+        "Deactivated: cannot sign in, and the API tokens are refused.",
+        "已停用：无法登录，API 令牌也被拒绝。",
+    ),
+    "d.deactivate": ("Deactivate", "停用"),
+    "d.activate": ("Activate", "启用"),
+    "d.deactivated_flash": (
+        "{name} is deactivated: signed out everywhere, tokens refused.",
+        "{name} 已停用：所有会话已退出，令牌被拒绝。",
+    ),
+    "d.activated_flash": ("{name} is active again.", "{name} 已重新启用。"),
+    "d.make_link": ("Make a set-password link", "生成设置密码链接"),
+    "d.link_note": (
+        "The link lets {name} choose a new password, once, within {hours} hours; earlier links stop working.",
+        "该链接让 {name} 在 {hours} 小时内设置一次新密码；之前的链接随即失效。",
+    ),
+    "d.link_created": ("Set-password link", "设置密码链接"),
+    "d.link_once": (
+        "Copy it now and give it to {name}: it is not stored and will not be shown again. "
+        "It works once, until {when} (UTC).",
+        "请立即复制并交给 {name}：链接不会被保存，也不会再次显示。它只能使用一次，有效期至 {when}（UTC）。",
+    ),
+    "d.password_optional": (
+        "At least {n} characters; or leave it empty and give the user the set-password link shown next.",
+        "至少 {n} 个字符；或留空，然后把接下来显示的设置密码链接交给该用户。",
+    ),
+    "d.cannot_manage_account": (
+        "Only an admin or this user may manage this account.",
+        "只有管理员或该用户本人可以管理此账号。",
+    ),
     "d.cannot_manage": (
         "Only an admin or this user may manage these tokens.",
         "只有管理员或该用户本人可以管理这些令牌。",

@@ -99,6 +99,7 @@ def _migrated(folder: Path, database_url: str, broker_url: str) -> Settings:
         broker_url=broker_url,
         sweep_after_seconds=3.0,
         submissions_per_minute=1000,
+        secure_cookies=False,  # the test clients speak plain HTTP
     )
     upgrade(settings.database_url)
     return settings
@@ -123,6 +124,8 @@ def environment(settings: Settings) -> dict[str, str]:
         "GRADER_SUBMISSIONS_PER_MINUTE": str(settings.submissions_per_minute),
         # The tests' webhook receiver listens on loopback, which production refuses.
         "GRADER_WEBHOOK_ALLOW_PRIVATE": "1",
+        # The tests' servers speak plain HTTP: a Secure session cookie would never come back.
+        "GRADER_SECURE_COOKIES": "0",
     }
 
 

@@ -32,3 +32,38 @@ def test_bad_values_are_refused_with_the_variable_named(monkeypatch: pytest.Monk
     monkeypatch.setenv("GRADER_CASE_CPU_SECONDS", value)
     with pytest.raises(SettingsError, match="GRADER_CASE_CPU_SECONDS"):
         Settings()
+
+
+def test_account_and_limit_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GRADER_SECURE_COOKIES", "GRADER_PUBLIC_URL", "GRADER_RATELIMIT_STORAGE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("GRADER_TRUSTED_PROXIES", raising=False)
+    monkeypatch.delenv("GRADER_BROKER_URL", raising=False)
+    settings = Settings()
+    assert settings.secure_cookies is True  # on unless switched off
+    assert settings.public_url == "http://127.0.0.1:8000"
+    assert settings.ratelimit_storage_url == "memory://"  # the embedded default: per process
+    assert settings.trusted_proxies == 0
+    monkeypatch.setenv("GRADER_BROKER_URL", "redis://cache:6379/0")
+    monkeypatch.setenv("GRADER_PUBLIC_URL", "https://grader.example.edu/")
+    monkeypatch.setenv("GRADER_TRUSTED_PROXIES", "1")
+    settings = Settings()
+    assert settings.ratelimit_storage_url == "redis://cache:6379/0"  # the deployment's Redis
+    assert settings.public_url == "https://grader.example.edu"
+    assert settings.trusted_proxies == 1
+    monkeypatch.setenv("GRADER_RATELIMIT_STORAGE_URL", "redis://limits:6379/2")
+    assert Settings().ratelimit_storage_url == "redis://limits:6379/2"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("GRADER_SECURE_COOKIES", "of"),  # a typo must not switch a safety off
+        ("GRADER_PUBLIC_URL", "grader.example.edu"),
+        ("GRADER_TRUSTED_PROXIES", "-1"),
+    ],
+)
+def test_bad_account_settings_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        Settings()
