@@ -18,8 +18,8 @@ import statistics
 import time
 
 from grader.bank import get_exercise
-from grader.grading import grade
-from grader.source_loader import load_text
+from grader.grading.engine import grade
+from grader.grading.source_loader import load_text
 from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"

@@ -27,10 +27,10 @@ import time
 import torch
 
 from grader.bank import get_exercise
-from grader.grading import grade
-from grader.source_loader import load_text
+from grader.grading.engine import grade
+from grader.grading.source_loader import load_text
 from worker.sandbox.client import Sandbox
-from worker.sandbox.outcome import Cell
+from worker.sandbox.contract import Cell
 
 SOURCE = "import torch\n\ndef f(x):\n    return (x * 2).sum(0)\n"
 FRESH = (

@@ -69,11 +69,11 @@ from sqlalchemy import func, select
 
 from grader.bank import get_exercise
 from grader.db import engine_for, unit_of_work
-from grader.grading import grade
+from grader.grading.engine import grade
+from grader.grading.source_loader import load_text
 from grader.migrate import upgrade
 from grader.models import Role, Status, Submission
 from grader.services import accounts, catalog
-from grader.source_loader import load_text
 from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"
@@ -98,9 +98,9 @@ import sys
 import torch
 torch.set_num_threads(1)
 from grader.bank import get_exercise
-from grader.grading import grade
-from grader.source_loader import load_text
-from worker.sandbox.outcome import CaseOutcome, LoadOutcome, RunResult
+from grader.grading.engine import grade
+from grader.grading.source_loader import load_text
+from worker.sandbox.contract import CaseOutcome, LoadOutcome, RunResult
 
 class InProcess:
     def run(self, cells, function, cases, **_):

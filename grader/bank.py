@@ -10,7 +10,7 @@ import pkgutil
 from functools import cache
 
 import exercises
-from grader.exercise import Exercise
+from grader.grading.exercise import Exercise
 
 
 class UnknownExercise(KeyError):

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from worker.sandbox.config import SandboxConfig
+from worker.sandbox.contract import SandboxConfig
 
 
 class SettingsError(ValueError):

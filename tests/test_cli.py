@@ -170,7 +170,7 @@ def test_service_commands_start_without_torch() -> None:
     students' client) must not pay it. Only the grading commands import the engine."""
     heavy = ("torch", "numpy", "grader.bank", "worker.sandbox.wire")
     probe = (
-        "import sys; import grader.cli, grader.client, grader.cli_service; "
+        "import sys; import grader.cli, grader.cli.client, grader.cli.service; "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from grader.exercise import Exercise
-from grader.validation import validate
+from grader.grading.validation import validate
 from worker.sandbox.client import Sandbox
 
 GUIDE = Path(__file__).parent.parent / "docs" / "authoring.md"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.grading import grade
-from grader.source_loader import load_text
+from grader.grading.engine import grade
+from grader.grading.source_loader import load_text
 from tests.exercises_for_tests import DOT
 from worker.sandbox.client import Sandbox
 

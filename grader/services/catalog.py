@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from grader.bank import get_exercise, load_bank
 from grader.errors import Invalid
-from grader.exercise import Exercise
+from grader.grading.exercise import Exercise
 from grader.models import ExerciseVersion
 
 _HASHES: dict[str, str] = {}

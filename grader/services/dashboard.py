@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.exercise import Exercise, pick
+from grader.grading.exercise import Exercise, pick
 from grader.models import (
     ApiToken,
     CaseResultRow,

@@ -6,8 +6,8 @@ from typing import Any
 
 import torch
 
-from grader.exercise import Exercise, pick
-from grader.grading import Raised, call_trusted
+from grader.grading.exercise import Exercise, pick
+from grader.grading.trusted import Raised, call_trusted
 
 
 def to_json(value: Any) -> Any:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from grader.bank import get_exercise
-from grader.grading import Runner, grade, rejected
-from grader.report import Report
+from grader.grading.engine import grade, rejected
+from grader.grading.report import Report
+from grader.grading.source_loader import SubmissionRejected, load_bytes
 from grader.services.submissions import GradingJob
-from grader.source_loader import SubmissionRejected, load_bytes
+from worker.sandbox.contract import Runner
 
 
 def run_job(job: GradingJob, runner: Runner) -> tuple[Report, float]:

@@ -17,11 +17,11 @@ from sqlalchemy import ColumnElement, Table, case, delete, func, insert, or_, se
 from sqlalchemy.orm import Session
 
 from grader.errors import NotFound, RateLimited
-from grader.messages import render
+from grader.grading.report import Report
+from grader.grading.source_loader import Source
+from grader.i18n.messages import render
 from grader.models import CaseResultRow, Regrade, Role, Status, Submission, User, now
-from grader.report import Report
 from grader.services.catalog import current_version
-from grader.source_loader import Source
 
 # The tables themselves, for the worker's per-submission statements: plain Core statements
 # skip the ORM's bookkeeping, which cost more CPU than the database's own work.

@@ -9,11 +9,11 @@ from flask_limiter import RateLimitExceeded
 
 from grader.db import unit_of_work
 from grader.errors import Gone, Invalid, NotFound, Unauthenticated
+from grader.i18n.ui_text import translate
 from grader.services import accounts
 from grader.web import limits
 from grader.web.common import app_settings
 from grader.web.sessions import language, page_user, signed_in, start_session
-from grader.web.ui_text import translate
 
 blueprint = Blueprint("account", __name__)
 

@@ -8,7 +8,7 @@ from flask import current_app
 
 from grader.bank import get_exercise
 from grader.errors import NotFound
-from grader.exercise import Exercise, pick
+from grader.grading.exercise import Exercise, pick
 from grader.models import Status, Submission
 from grader.services import submissions
 from grader.settings import Settings

@@ -10,13 +10,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from grader.bank import load_bank
 from grader.db import unit_of_work
 from grader.errors import Invalid, NotFound
-from grader.exercise import pick
+from grader.grading.exercise import pick
+from grader.i18n.ui_text import translate
 from grader.models import User
 from grader.services import accounts, dashboard, gradebook, regrade, submissions
 from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import instructor_page, language, page_user
-from grader.web.ui_text import translate
 
 blueprint = Blueprint("dashboard", __name__)
 PER_PAGE = 50

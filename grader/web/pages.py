@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from grader.i18n.ui_text import translate
 from grader.services.accounts import MIN_PASSWORD
 from grader.web.formatting import points, show_args, show_value, statement_html
 from grader.web.sessions import is_instructor, language, page_user
-from grader.web.ui_text import translate
 
 # Scripts only from this site, never inline: a student's code shown on a page cannot run.
 # Styles allow inline because the editor component injects its own style elements.

@@ -22,9 +22,10 @@ from flask_limiter import RateLimitExceeded
 from grader.bank import load_bank
 from grader.db import unit_of_work
 from grader.errors import Invalid, Unauthenticated
+from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
+from grader.i18n.ui_text import translate
 from grader.models import User
 from grader.services import exercise_views, intake, progress, submissions
-from grader.source_loader import MAX_SOURCE_BYTES, Source
 from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import (
@@ -38,7 +39,6 @@ from grader.web.sessions import (
     sign_out,
     signed_in,
 )
-from grader.web.ui_text import translate
 
 blueprint = Blueprint("portal", __name__)
 ONE_YEAR = 365 * 24 * 3600

@@ -9,7 +9,7 @@ import torch
 
 from worker.sandbox.client import Sandbox
 from worker.sandbox.confine import LAYERS
-from worker.sandbox.outcome import Cell
+from worker.sandbox.contract import Cell
 
 
 def _run(sandbox: Sandbox, source: str, cases: list[tuple], **kwargs: object):

@@ -140,7 +140,7 @@ ATTACKS = [
     ),
     # --- files -----------------------------------------------------------------------------
     Attack("read /etc/shadow", "files", "return open('/etc/shadow').read()", RAISED),
-    Attack("import the grader", "files", "import grader.grading\nreturn x", RAISED),
+    Attack("import the grader", "files", "import grader.grading.engine\nreturn x", RAISED),
     Attack(
         "import the exercises (solutions)",
         "files",

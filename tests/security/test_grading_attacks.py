@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.grading import grade
-from grader.report import Report
-from grader.source_loader import load_text
+from grader.grading.engine import grade
+from grader.grading.report import Report
+from grader.grading.source_loader import load_text
 from tests.exercises_for_tests import DOT, HIDDEN_MARK
 from worker.sandbox.client import Sandbox
 

@@ -10,7 +10,7 @@ import torch
 from tests.conftest import SECRET
 from tests.security.attacks import ATTACKS, HOST_MARKER, Attack
 from worker.sandbox.client import Sandbox
-from worker.sandbox.outcome import Cell
+from worker.sandbox.contract import Cell
 
 
 def test_every_category_is_covered() -> None:

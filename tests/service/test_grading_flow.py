@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from grader.db import unit_of_work
-from grader.messages import Finding
+from grader.grading.report import CaseResult, Report
+from grader.i18n.messages import Finding
 from grader.models import CaseResultRow, Regrade, Role, Status, Submission
-from grader.report import CaseResult, Report
 from grader.services import submissions
 from grader.settings import Settings
 from tests.service.conftest import Worker, auth, make_user, wait_graded

@@ -6,9 +6,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.compare import compare, same_grad, same_state
 from grader.exercise import Comparison
-from grader.messages import render
+from grader.grading.compare import compare, same_grad, same_state
+from grader.i18n.messages import render
 from worker.sandbox.wire import Other
 
 RULE = Comparison()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from grader.messages import TEMPLATES, Finding, render
+from grader.i18n.messages import TEMPLATES, Finding, render
 
 PARAMS = {
     "actual": "A1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.settings import Settings, SettingsError, sandbox_config_from_env
+from worker.sandbox.client import child_limits
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,7 +24,7 @@ def test_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     assert settings.sandbox.case_cpu_seconds == 0.5
     assert settings.sandbox.memory_bytes == 256 << 20
-    assert settings.sandbox.child_limits().memory_bytes == 256 << 20
+    assert child_limits(settings.sandbox).memory_bytes == 256 << 20
     assert settings.strict_sandbox
 
 

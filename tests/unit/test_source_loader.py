@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.source_loader import MAX_SOURCE_BYTES, SubmissionRejected, load_bytes, load_file
+from grader.grading.source_loader import MAX_SOURCE_BYTES, SubmissionRejected, load_bytes, load_file
 
 
 def _notebook(*cells: tuple[str, str]) -> bytes:

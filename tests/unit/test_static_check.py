@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from exercises._common import AUTOGRAD_BANS, MATRIX_PRODUCT_BANS, NORM_BANS
-from grader.static_check import analyze, is_evasion
-from worker.sandbox.outcome import Cell
+from grader.grading.static_check import analyze, is_evasion
+from worker.sandbox.contract import Cell
 
 
 def _analyze(source: str, bans=MATRIX_PRODUCT_BANS, parameters=(2, 2)):

@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from grader.db import unit_of_work
-from grader.messages import Finding
+from grader.grading.report import CaseResult, Flag, Report
+from grader.i18n.messages import Finding
 from grader.models import Regrade, Role, Status, Submission
-from grader.report import CaseResult, Flag, Report
 from grader.services import accounts, intake, submissions, workers
 from grader.settings import Settings
 from tests.web.conftest import embedded_only, grade_now, make_user, page_token, sign_in

@@ -13,9 +13,6 @@ been sent is counted but never shown.
 from __future__ import annotations
 
 import contextlib
-import os
-import select
-import signal
 import socket
 import subprocess
 import sys
@@ -25,12 +22,20 @@ from dataclasses import replace
 from typing import Any
 
 from worker.sandbox import wire, zygote
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.confine import SETUP_FAILED
-from worker.sandbox.outcome import CaseOutcome, Cell, LoadOutcome, RunResult
+from worker.sandbox.child import Capture, Child
+from worker.sandbox.confine import SETUP_FAILED, ChildLimits
+from worker.sandbox.contract import (
+    CaseOutcome,
+    Cell,
+    LoadOutcome,
+    RunResult,
+    SandboxConfig,
+    SandboxError,
+)
+from worker.sandbox.outcomes import LOAD_FAILURES, case_outcome, explain_end, failure, load_outcome
 from worker.sandbox.rootfs import SCRATCH
 
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+__all__ = ["Sandbox", "SandboxConfig", "SandboxError", "child_limits"]
 _ZYGOTE_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -43,156 +48,13 @@ _ZYGOTE_ENV = {
 }
 
 
-class SandboxError(RuntimeError):
-    """The sandbox itself failed (a grader fault, never a student's)."""
-
-
-class _Capture:
-    """Collects a child's output up to a cap, split into what may be shown and what may not."""
-
-    def __init__(self, cap: int) -> None:
-        self.cap = cap
-        self.shown = bytearray()
-        self.truncated = False
-        self.hidden_bytes = 0
-        self.hidden_phase = False
-
-    def add(self, data: bytes) -> None:
-        if self.hidden_phase:
-            self.hidden_bytes += len(data)
-            return
-        room = self.cap - len(self.shown)
-        self.shown += data[: max(room, 0)]
-        self.truncated = self.truncated or len(data) > room
-
-
-class _Child:
-    """One confined child process, reached through the pipe ends the zygote handed over."""
-
-    def __init__(self, pid: int, fds: list[int]) -> None:
-        self.pid = pid
-        self.job, self.result, self.output = fds
-        os.set_blocking(self.job, False)
-        self.capture = _Capture(0)
-        self.limits = wire.DEFAULT_LIMITS
-        self.buffer = bytearray()
-        self.eof = False
-        self.outgoing: deque[memoryview] = deque()  # queued frames not yet taken by the pipe
-        # Opened once: the CPU budget is checked several times a case. The descriptor stays
-        # bound to this process, so a recycled pid is never read by mistake.
-        try:
-            self.stat = os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
-        except OSError:
-            self.stat = -1
-
-    def prepare(self, capture: _Capture, limits: wire.Limits) -> None:
-        """Give a (spare) child the run it will serve: its output capture and reply limits."""
-        self.capture, self.limits = capture, limits
-
-    def queue(self, header: dict[str, Any], values: dict[str, Any] | None = None) -> None:
-        """Add a frame to what is written to the child as it reads (see ``receive``)."""
-        self.outgoing.append(memoryview(wire.encode(header, values)))
-
-    def send(self, header: dict[str, Any], values: dict[str, Any] | None, deadline: float) -> bool:
-        """Write one frame (after any queued ones); False if the child is gone or stops
-        reading before the deadline."""
-        self.queue(header, values)
-        while self.outgoing:
-            if time.monotonic() >= deadline or self.job < 0:
-                return False
-            _, writable, _ = select.select([], [self.job], [], max(deadline - time.monotonic(), 0))
-            if writable:
-                self._write_some()
-        return self.job >= 0
-
-    def _write_some(self) -> None:
-        """Write what the pipe takes now; a child that has closed its end gets nothing more."""
-        while self.outgoing:
-            try:
-                written = os.write(self.job, self.outgoing[0])
-            except BlockingIOError:
-                return
-            except BrokenPipeError:
-                self.outgoing.clear()
-                os.close(self.job)
-                self.job = -1
-                return
-            self.outgoing[0] = self.outgoing[0][written:]
-            if not self.outgoing[0]:
-                self.outgoing.popleft()
-
-    def cpu_seconds(self) -> float:
-        """CPU time the child has used so far, read from outside (its own threads included)."""
-        try:
-            fields = os.pread(self.stat, 1024, 0).rsplit(b")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-        except (OSError, IndexError, ValueError):
-            return 0.0
-
-    def receive(self, deadline: float, cpu_limit: float) -> tuple[str, Any]:
-        """The next frame, or why none came: ("frame", (header, payload)) | ("eof" | "cpu" | "wall"
-        | "bad", detail). Queued frames are written meanwhile, as the child reads them: a child
-        blocked on a full reply pipe never waits for us to finish writing."""
-        while True:
-            try:
-                frame = self._pop_frame()
-            except wire.WireError as exc:
-                return "bad", str(exc)
-            if frame is not None:
-                return "frame", frame
-            if self.eof:
-                return "eof", None
-            now = time.monotonic()
-            if now >= deadline:
-                return "wall", None
-            watched = [self.result] + ([self.output] if self.output >= 0 else [])
-            writing = [self.job] if self.outgoing and self.job >= 0 else []
-            ready, writable, _ = select.select(watched, writing, [], min(0.05, deadline - now))
-            if writable:
-                self._write_some()
-            if self.output in ready:
-                self.drain_output()
-            if self.result in ready:
-                data = os.read(self.result, 1 << 20)
-                self.eof = not data
-                self.buffer += data
-            elif self.cpu_seconds() > cpu_limit:  # checked whenever no reply came (50 ms at most)
-                return "cpu", None
-
-    def drain_output(self) -> None:
-        """Read whatever output is waiting without blocking."""
-        while self.output >= 0:
-            ready, _, _ = select.select([self.output], [], [], 0)
-            if not ready:
-                return
-            data = os.read(self.output, 1 << 16)
-            if not data:
-                os.close(self.output)
-                self.output = -1
-                return
-            self.capture.add(data)
-
-    def _pop_frame(self) -> tuple[dict[str, Any], bytes] | None:
-        if len(self.buffer) < wire.PREFIX_SIZE:
-            return None
-        header_len, payload_len = wire.parse_prefix(bytes(self.buffer[: wire.PREFIX_SIZE]), self.limits)
-        end = wire.PREFIX_SIZE + header_len + payload_len
-        if len(self.buffer) < end:
-            return None
-        header = wire.parse_header(bytes(self.buffer[wire.PREFIX_SIZE : wire.PREFIX_SIZE + header_len]))
-        payload = bytes(self.buffer[wire.PREFIX_SIZE + header_len : end])
-        del self.buffer[:end]
-        return header, payload
-
-    def kill(self) -> None:
-        """SIGKILL the child's whole process group and drop our pipe ends."""
-        with contextlib.suppress(OSError):
-            os.killpg(self.pid, signal.SIGKILL)
-        self.drain_output()
-        for fd in (self.job, self.result, self.output, self.stat):
-            if fd >= 0:
-                os.close(fd)
-        self.job = self.result = self.output = self.stat = -1
+def child_limits(config: SandboxConfig) -> ChildLimits:
+    """The rlimits of a child: the CPU limit is a backstop behind the per-case budget."""
+    return ChildLimits(
+        cpu_seconds=int(config.submission_wall_seconds) + 1,
+        memory_bytes=config.memory_bytes,
+        uid=config.uid,
+    )
 
 
 class Sandbox:
@@ -205,7 +67,7 @@ class Sandbox:
         self.huge_page_mib = 0  # the zygote's heap backed by 2 MiB pages (cheaper forks)
         self._process: subprocess.Popen[bytes] | None = None
         self._control: zygote.Channel | None = None
-        self._spares: deque[_Child] = deque()
+        self._spares: deque[Child] = deque()
         self._spawn_requests = 0
 
     # ------------------------------------------------------------------ zygote lifecycle
@@ -282,7 +144,7 @@ class Sandbox:
             return
         try:
             while len(self._spares) + self._spawn_requests < self.config.prefork:
-                self._control.send({"op": "spawn", "limits": self.config.child_limits().to_dict()})
+                self._control.send({"op": "spawn", "limits": child_limits(self.config).to_dict()})
                 self._spawn_requests += 1
         except OSError:
             pass  # the zygote is gone: the next run restarts it
@@ -294,15 +156,15 @@ class Sandbox:
         self._spawn_requests -= 1
         if not reply or len(fds) != 3:
             raise SandboxError("the sandbox zygote did not hand over a child")
-        self._spares.append(_Child(int(reply["pid"]), fds))
+        self._spares.append(Child(int(reply["pid"]), fds))
 
-    def _spawn(self, capture: _Capture, config: SandboxConfig) -> _Child:
+    def _spawn(self, capture: Capture, config: SandboxConfig) -> Child:
         """A child with ``config``'s limits: a spare when the limits are the configured ones."""
         assert self._control is not None
         try:
-            if config.child_limits() == self.config.child_limits():
+            if child_limits(config) == child_limits(self.config):
                 if not self._spares and not self._spawn_requests:
-                    self._control.send({"op": "spawn", "limits": config.child_limits().to_dict()})
+                    self._control.send({"op": "spawn", "limits": child_limits(config).to_dict()})
                     self._spawn_requests += 1
                 if not self._spares:
                     self._collect_spawn_reply()
@@ -310,7 +172,7 @@ class Sandbox:
             else:
                 while self._spawn_requests:  # replies come in order: theirs first
                     self._collect_spawn_reply()
-                self._control.send({"op": "spawn", "limits": config.child_limits().to_dict()})
+                self._control.send({"op": "spawn", "limits": child_limits(config).to_dict()})
                 self._spawn_requests += 1
                 self._collect_spawn_reply()
                 child = self._spares.pop()
@@ -319,7 +181,7 @@ class Sandbox:
         child.prepare(capture, replace(wire.DEFAULT_LIMITS, max_payload=config.result_bytes))
         return child
 
-    def _finish(self, child: _Child, *, report: bool) -> dict[str, Any]:
+    def _finish(self, child: Child, *, report: bool) -> dict[str, Any]:
         """Kill the child's group; with ``report``, wait for it and say how it ended (needed
         only to explain a crash: a clean run does not wait for the exit)."""
         child.kill()
@@ -355,7 +217,7 @@ class Sandbox:
             memory_bytes=memory_bytes or self.config.memory_bytes,
         )
         hidden_from = len(cases) if hidden_from is None else hidden_from
-        capture = _Capture(config.output_bytes)
+        capture = Capture(config.output_bytes)
         outcomes: list[CaseOutcome | None] = [None] * len(cases)
         deadline = time.monotonic() + config.submission_wall_seconds
         load = LoadOutcome(ok=True)
@@ -384,7 +246,7 @@ class Sandbox:
             if ended.get("exit_code") == SETUP_FAILED:
                 raise SandboxError("a sandbox child could not confine itself")
             if start < len(cases) and outcomes[start] is not None:
-                _explain_end(outcomes[start], ended, config)  # type: ignore[arg-type]
+                explain_end(outcomes[start], ended, config)  # type: ignore[arg-type]
                 start += 1
             if not load.ok or time.monotonic() >= deadline:
                 break
@@ -409,7 +271,7 @@ class Sandbox:
 
     def _run_child(
         self,
-        child: _Child,
+        child: Child,
         cells: list[Cell],
         function: str,
         cases: list[tuple[Any, ...]],
@@ -433,8 +295,8 @@ class Sandbox:
             return LoadOutcome(ok=False, detail="the sandbox child did not accept the code"), start
         kind, frame = child.receive(load_deadline, config.case_cpu_seconds)
         if kind != "frame":
-            return LoadOutcome(ok=False, detail=_LOAD_FAILURES.get(kind, "crashed")), start
-        load = _load_outcome(frame[0])
+            return LoadOutcome(ok=False, detail=LOAD_FAILURES.get(kind, "crashed")), start
+        load = load_outcome(frame[0])
         if not load.ok:
             return load, start
         cpu_now = child.cpu_seconds()
@@ -454,9 +316,9 @@ class Sandbox:
             cpu_now = child.cpu_seconds()
             cpu = cpu_now - cpu_before
             if kind != "frame":
-                outcomes[index] = _failure(kind, frame, cpu, wall, deadline, config)
+                outcomes[index] = failure(kind, frame, cpu, wall, deadline, config)
                 return load, index
-            outcome = _case_outcome(frame, child.limits)
+            outcome = case_outcome(frame, child.limits)
             if outcome.status != "bad_reply" and frame[0].get("case") != index:
                 outcome = CaseOutcome(status="bad_reply", detail=f"a reply to case {frame[0].get('case')!r}")
             outcome.cpu_seconds, outcome.wall_seconds = cpu, wall
@@ -466,87 +328,3 @@ class Sandbox:
         child.send({"op": "end"}, None, time.monotonic() + 0.1)
         child.drain_output()
         return load, len(cases)
-
-
-BUSY_SHARE = 0.1  # a case that used at least this share of its wall time on CPU was computing
-
-_LOAD_FAILURES = {
-    "eof": "crashed while loading",
-    "cpu": "timed out while loading (top-level code)",
-    "wall": "timed out while loading (top-level code)",
-    "bad": "sent a malformed reply while loading",
-}
-
-
-def _load_outcome(header: dict[str, Any]) -> LoadOutcome:
-    return LoadOutcome(
-        ok=header.get("ok") is True,
-        error=_plain_dict(header.get("error")),
-        cell_errors=[e for e in header.get("cell_errors", []) if isinstance(e, dict)][:50],
-        missing_function=header.get("missing") if isinstance(header.get("missing"), str) else None,
-        found_instead=header.get("found") if isinstance(header.get("found"), str) else None,
-    )
-
-
-def _plain_dict(value: Any) -> dict[str, Any] | None:
-    return value if isinstance(value, dict) else None
-
-
-def _case_outcome(frame: tuple[dict[str, Any], bytes], limits: wire.Limits) -> CaseOutcome:
-    header, payload = frame
-    status = header.get("status")
-    try:
-        value = wire.decode_value(header["value"], payload, limits) if "value" in header else None
-        after = wire.decode_value(header["args_after"], payload, limits)
-    except (wire.WireError, KeyError) as exc:
-        return CaseOutcome(status="bad_reply", detail=str(exc))
-    if status not in ("returned", "raised", "unencodable"):
-        return CaseOutcome(status="bad_reply", detail=f"unknown status {status!r}")
-    ops, functions = header.get("ops", []), header.get("functions", [])
-    return CaseOutcome(
-        status=status,
-        value=value,
-        args_after=after if isinstance(after, list) else None,
-        error=_plain_dict(header.get("error")),
-        ops=[o for o in ops if isinstance(o, str)][:500] if isinstance(ops, list) else [],
-        functions=[f for f in functions if isinstance(f, str)][:500] if isinstance(functions, list) else [],
-        tampered=header.get("tampered") is not False,
-    )
-
-
-def _failure(
-    kind: str, detail: Any, cpu: float, wall: float, deadline: float, config: SandboxConfig
-) -> CaseOutcome:
-    if kind == "cpu":
-        return CaseOutcome(
-            status="timeout",
-            detail=f"cpu:{config.case_cpu_seconds:g}",
-            cpu_seconds=cpu,
-            wall_seconds=wall,
-        )
-    if kind == "wall" and cpu >= BUSY_SHARE * wall:
-        # Computing, not waiting: on a loaded machine the wall clock can run out before the
-        # CPU budget, and "sleeping?" would mislead the student.
-        return CaseOutcome(status="timeout", detail=f"busy:{wall:.0f}", cpu_seconds=cpu, wall_seconds=wall)
-    if kind == "wall":
-        limit = "submission" if time.monotonic() >= deadline else "case"
-        seconds = config.submission_wall_seconds if limit == "submission" else config.case_wall_seconds
-        return CaseOutcome(
-            status="timeout", detail=f"wall:{seconds:g}:{limit}", cpu_seconds=cpu, wall_seconds=wall
-        )
-    if kind == "bad":
-        return CaseOutcome(status="bad_reply", detail=str(detail))
-    return CaseOutcome(status="crashed", detail="", cpu_seconds=cpu, wall_seconds=wall)
-
-
-def _explain_end(outcome: CaseOutcome, ended: dict[str, Any], config: SandboxConfig) -> None:
-    """Complete a crashed case's detail with how the process ended (signal or exit code)."""
-    if outcome.status != "crashed" or outcome.detail:
-        return
-    sig, code = ended.get("signal"), ended.get("exit_code")
-    if sig in (signal.SIGXCPU, signal.SIGKILL) and outcome.cpu_seconds >= config.case_cpu_seconds:
-        outcome.status, outcome.detail = "timeout", f"cpu:{config.case_cpu_seconds:g}"
-    elif sig is not None:
-        outcome.detail = f"signal:{signal.Signals(sig).name}"
-    else:
-        outcome.detail = f"exit:{code}"

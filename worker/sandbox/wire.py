@@ -22,6 +22,8 @@ from typing import Any, BinaryIO
 
 import torch
 
+from worker.sandbox.contract import Other
+
 MAGIC = b"TG1\n"
 _PREFIX = struct.Struct("<4sII")
 
@@ -60,13 +62,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class Other:
-    """Stands for a value the wire cannot carry (a numpy array, a Tensor subclass, a generator)."""
-
-    type_name: str
 
 
 # ---------------------------------------------------------------------------------- encoding

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from grader.exercise import Exercise, Mutant
+from grader.grading.exercise import Exercise, Mutant
 
 
 def load_function(source: str, function: str, name: str) -> Callable[..., Any]:

@@ -13,8 +13,8 @@ from typing import Any
 
 import torch
 
-from grader.exercise import Comparison
-from grader.messages import Finding
+from grader.grading.exercise import Comparison
+from grader.i18n.messages import Finding
 from worker.sandbox.wire import Other
 
 # (rtol, atol) by dtype; what torch.testing uses, loosened a little for float32 sums.

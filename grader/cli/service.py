@@ -373,7 +373,7 @@ def _demo_accounts(settings: Settings) -> dict[str, str] | None:
 @click.option("--timeout", default=60.0, show_default=True, help="seconds to wait for the grade")
 def submit_cmd(path: Path, slug: str, url: str, token: str, lang: str, as_json: bool, timeout: float) -> None:
     """Submit PATH to a running service and wait for the grade."""
-    from grader.client import SubmitError, submission_text, submit_and_wait
+    from grader.cli.client import SubmitError, submission_text, submit_and_wait
 
     try:
         report = submit_and_wait(url, token, path, slug, lang=lang, timeout=timeout)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from grader.compare import format_value
-from grader.exercise import Exercise, pick
-from grader.grading import Raised, call_trusted
-from grader.report import Report
+from grader.grading.compare import format_value
+from grader.grading.exercise import Exercise, pick
+from grader.grading.report import Report
+from grader.grading.trusted import Raised, call_trusted
 
 LABELS = {
     "en": {

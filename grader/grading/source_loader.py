@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from worker.sandbox.outcome import Cell
+from worker.sandbox.contract import Cell
 
 MAX_SOURCE_BYTES = 256 * 1024
 

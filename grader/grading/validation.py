@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grader.exercise import LANGUAGES, Exercise
-from grader.grading import Runner, grade
-from grader.report import Report
-from grader.source_loader import load_text
-from grader.static_check import analyze
+from grader.grading.engine import grade
+from grader.grading.exercise import LANGUAGES, Exercise
+from grader.grading.report import Report
+from grader.grading.source_loader import load_text
+from grader.grading.static_check import analyze
+from worker.sandbox.contract import Runner
 
 MIN_MUTANTS = 3
 

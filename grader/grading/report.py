@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from grader.exercise import Text, pick
-from grader.messages import Finding, render, where
+from grader.grading.exercise import Text, pick
+from grader.i18n.messages import Finding, render, where
 
 Status = Literal["passed", "failed", "invalid"]
 FlagKind = Literal["banned", "banned_runtime", "introspection", "tampered", "cell_error"]

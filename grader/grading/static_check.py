@@ -16,8 +16,8 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from grader.exercise import Bans
-from worker.sandbox.outcome import Cell
+from grader.grading.exercise import Bans
+from worker.sandbox.contract import Cell
 
 INTROSPECTION_MODULES = {
     "gc",

@@ -1,4 +1,4 @@
-"""The ``grader`` command line: thin commands over the grading services."""
+"""``grader`` commands that grade and author: grade, check, exercises, sandbox."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader import cli_service
+from grader.cli import service
 
 # The grading commands import torch (through the bank, the engine and the sandbox client) when
 # they run: the service commands (users, tokens, db, submit, serve) start in a fraction of the
 # time without it.
 if TYPE_CHECKING:
-    from grader.exercise import Exercise
-    from worker.sandbox.client import Sandbox
+    from grader.grading.exercise import Exercise
+    from worker.sandbox.contract import SandboxHandle
 
 LANG = click.option(
     "--lang",
@@ -26,11 +26,6 @@ LANG = click.option(
     show_default=True,
     help="Language of statements and feedback.",
 )
-
-
-@click.group()
-def main() -> None:
-    """tensor-grader: grade PyTorch exercises in a sandbox."""
 
 
 def _exercise(slug: str) -> Exercise:
@@ -42,13 +37,12 @@ def _exercise(slug: str) -> Exercise:
         raise click.UsageError(str(exc.args[0])) from None
 
 
-def _sandbox() -> Sandbox:
-    from worker.sandbox.client import Sandbox, SandboxError
+def _sandbox() -> SandboxHandle:
+    from worker.sandbox.contract import SandboxError, start_sandbox
 
-    settings = cli_service.load_settings()
-    sandbox = Sandbox(settings.sandbox)
+    settings = service.load_settings()
     try:
-        sandbox.start()
+        sandbox = start_sandbox(settings.sandbox)
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
     missing = sandbox.missing_mechanisms()
@@ -69,9 +63,9 @@ def _sandbox() -> Sandbox:
 
 
 def _grade_command(path: Path, slug: str, seed: int | None, as_json: bool, lang: str) -> None:
-    from grader.grading import grade, rejected
-    from grader.report_text import report_text
-    from grader.source_loader import SubmissionRejected, load_file
+    from grader.cli.text import report_text
+    from grader.grading.engine import grade, rejected
+    from grader.grading.source_loader import SubmissionRejected, load_file
 
     exercise = _exercise(slug)
     try:
@@ -88,7 +82,7 @@ def _grade_command(path: Path, slug: str, seed: int | None, as_json: bool, lang:
     sys.exit(0 if report.status == "passed" else 1)
 
 
-@main.command("grade")
+@click.command("grade")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--exercise", "slug", required=True, help="Exercise slug, e.g. linalg.sum_axis.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -99,7 +93,7 @@ def grade_cmd(path: Path, slug: str, as_json: bool, seed: int | None, lang: str)
     _grade_command(path, slug, secrets.randbits(31) if seed is None else seed, as_json, lang)
 
 
-@main.command("check")
+@click.command("check")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--exercise", "slug", required=True, help="Exercise slug, e.g. linalg.sum_axis.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -109,7 +103,7 @@ def check_cmd(path: Path, slug: str, as_json: bool, lang: str) -> None:
     _grade_command(path, slug, None, as_json, lang)
 
 
-@main.group("exercises")
+@click.group("exercises")
 def exercises_group() -> None:
     """Browse and validate the exercise bank."""
 
@@ -120,7 +114,7 @@ def exercises_group() -> None:
 def list_cmd(as_json: bool, lang: str) -> None:
     """Every exercise: slug, unit, title, points."""
     from grader.bank import load_bank
-    from grader.exercise import pick
+    from grader.grading.exercise import pick
 
     rows = [
         {
@@ -144,7 +138,7 @@ def list_cmd(as_json: bool, lang: str) -> None:
 @LANG
 def show_cmd(slug: str, lang: str) -> None:
     """An exercise's statement, signature, examples and starter code."""
-    from grader.report_text import statement_text
+    from grader.cli.text import statement_text
 
     click.echo(statement_text(_exercise(slug), lang))
 
@@ -156,7 +150,7 @@ def show_cmd(slug: str, lang: str) -> None:
 def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
     """Prove exercises: the solution scores full marks and every mutant loses marks."""
     from grader.bank import load_bank
-    from grader.validation import validate
+    from grader.grading.validation import validate
 
     chosen = [_exercise(slug)] if slug else list(load_bank().values())
     seed_list = [1000 + 7919 * i for i in range(seeds)]
@@ -186,13 +180,13 @@ def sync_cmd() -> None:
     """Record the bank in the database: a new version for each exercise whose module changed."""
     from grader.services.catalog import sync_bank
 
-    with cli_service.database_session() as session:
+    with service.database_session() as session:
         results = sync_bank(session)
     for row in results:
         click.echo(f"{row.slug:<32} version {row.version}{'  (new)' if row.changed else ''}")
 
 
-@main.command("sandbox")
+@click.command("sandbox")
 def sandbox_cmd() -> None:
     """Start a zygote and report which sandbox layers are active; exit 1 if any is missing."""
     with _sandbox() as sandbox:
@@ -203,4 +197,7 @@ def sandbox_cmd() -> None:
     sys.exit(1 if missing else 0)
 
 
-cli_service.register(main)
+def register(main: click.Group) -> None:
+    """Add the grading commands to the ``grader`` group."""
+    for command in (grade_cmd, check_cmd, exercises_group, sandbox_cmd):
+        main.add_command(command)
