@@ -17,7 +17,7 @@ import os
 import statistics
 import time
 
-from grader.bank import get_exercise
+from grader.bank.loader import get_exercise
 from grader.grading.engine import grade
 from grader.grading.source_loader import load_text
 from worker.sandbox.client import Sandbox

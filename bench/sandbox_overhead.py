@@ -26,7 +26,7 @@ import time
 
 import torch
 
-from grader.bank import get_exercise
+from grader.bank.loader import get_exercise
 from grader.grading.engine import grade
 from grader.grading.source_loader import load_text
 from worker.sandbox.client import Sandbox

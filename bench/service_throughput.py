@@ -67,13 +67,14 @@ import psycopg
 import redis
 from sqlalchemy import func, select
 
-from grader.bank import get_exercise
+from grader.accounts import service as accounts
+from grader.accounts.models import Role
+from grader.bank import catalog, get_exercise
 from grader.db import engine_for, unit_of_work
 from grader.grading.engine import grade
 from grader.grading.source_loader import load_text
 from grader.migrate import upgrade
-from grader.models import Role, Status, Submission
-from grader.services import accounts, catalog
+from grader.submissions.models import Status, Submission
 from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"
@@ -97,7 +98,7 @@ FRESH = """
 import sys
 import torch
 torch.set_num_threads(1)
-from grader.bank import get_exercise
+from grader.bank.loader import get_exercise
 from grader.grading.engine import grade
 from grader.grading.source_loader import load_text
 from worker.sandbox.contract import CaseOutcome, LoadOutcome, RunResult

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from grader.models import Base
+from grader.models import Base  # every domain's tables, registered on the one Base
 from grader.settings import Settings
 
 config = context.config

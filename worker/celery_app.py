@@ -14,8 +14,8 @@ import time
 from celery.signals import beat_embedded_init, worker_init, worker_process_init, worker_process_shutdown
 
 from grader.db import unit_of_work
+from grader.fleet import service as workers
 from grader.queue import make_celery
-from grader.services import workers
 from grader.settings import Settings
 from worker.sandbox import linux
 from worker.sandbox.client import Sandbox

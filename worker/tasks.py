@@ -8,10 +8,11 @@ from celery import Task
 
 from grader import queue
 from grader.db import unit_of_work
-from grader.models import Submission
-from grader.services import regrade, submissions, webhooks
-from grader.services import sweep as sweeping
-from grader.services.grading_run import run_job
+from grader.submissions import regrade, webhooks
+from grader.submissions import service as submissions
+from grader.submissions import sweep as sweeping
+from grader.submissions.execute import run_job
+from grader.submissions.models import Submission
 from worker.celery_app import app, process_name, sandbox, settings
 
 log = logging.getLogger(__name__)

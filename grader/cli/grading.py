@@ -29,7 +29,7 @@ LANG = click.option(
 
 
 def _exercise(slug: str) -> Exercise:
-    from grader.bank import UnknownExercise, get_exercise
+    from grader.bank.loader import UnknownExercise, get_exercise
 
     try:
         return get_exercise(slug)
@@ -113,7 +113,7 @@ def exercises_group() -> None:
 @LANG
 def list_cmd(as_json: bool, lang: str) -> None:
     """Every exercise: slug, unit, title, points."""
-    from grader.bank import load_bank
+    from grader.bank.loader import load_bank
     from grader.grading.exercise import pick
 
     rows = [
@@ -149,7 +149,7 @@ def show_cmd(slug: str, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
     """Prove exercises: the solution scores full marks and every mutant loses marks."""
-    from grader.bank import load_bank
+    from grader.bank.loader import load_bank
     from grader.grading.validation import validate
 
     chosen = [_exercise(slug)] if slug else list(load_bank().values())
@@ -178,7 +178,7 @@ def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
 @exercises_group.command("sync")
 def sync_cmd() -> None:
     """Record the bank in the database: a new version for each exercise whose module changed."""
-    from grader.services.catalog import sync_bank
+    from grader.bank.catalog import sync_bank
 
     with service.database_session() as session:
         results = sync_bank(session)

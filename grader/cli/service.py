@@ -21,13 +21,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from grader.accounts.models import Role
 from grader.db import unit_of_work
 from grader.errors import GraderError
-from grader.models import Role
 from grader.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from grader.services.accounts import IssuedLink
+    from grader.accounts.service import IssuedLink
 
 
 def load_settings() -> Settings:
@@ -108,7 +108,7 @@ def users_group() -> None:
 @click.option("--password", default=None, help="For the web pages (else a set-password link is printed).")
 def create_user_cmd(name: str, role: str, password: str | None) -> None:
     """Create a user; without --password, print a one-time link to set one."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     public_url = load_settings().public_url
     with database_session() as session:
@@ -123,7 +123,7 @@ def create_user_cmd(name: str, role: str, password: str | None) -> None:
 @click.argument("name")
 def reset_password_cmd(name: str) -> None:
     """Print a one-time link for user NAME to set a new password (earlier links stop working)."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     public_url = load_settings().public_url
     with database_session() as session:
@@ -140,7 +140,7 @@ def _link_text(link: IssuedLink) -> str:
 @click.argument("name")
 def deactivate_user_cmd(name: str) -> None:
     """Deactivate user NAME: no sign-in, tokens refused, open page sessions end."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     with database_session() as session:
         accounts.deactivate_user(session, name)
@@ -151,7 +151,7 @@ def deactivate_user_cmd(name: str) -> None:
 @click.argument("name")
 def activate_user_cmd(name: str) -> None:
     """Let a deactivated user NAME sign in and use their tokens again."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     with database_session() as session:
         accounts.activate_user(session, name)
@@ -168,7 +168,7 @@ def tokens_group() -> None:
 @click.option("--label", default="api", help="What the token is for.")
 def create_token_cmd(name: str, label: str) -> None:
     """Create a token for user NAME and print only the token (it is not shown again)."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     with database_session() as session:
         token = accounts.create_token(session, name, label)
@@ -179,7 +179,7 @@ def create_token_cmd(name: str, label: str) -> None:
 @click.argument("name")
 def list_tokens_cmd(name: str) -> None:
     """User NAME's tokens: id, label, prefix, created, last used, revoked."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     with database_session() as session:
         rows = accounts.list_tokens(session, name)
@@ -195,7 +195,7 @@ def list_tokens_cmd(name: str) -> None:
 @click.argument("token_id", type=int)
 def revoke_token_cmd(token_id: int) -> None:
     """Revoke a token by its id (see `grader tokens list NAME`)."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     with database_session() as session:
         accounts.revoke_token(session, token_id)
@@ -341,7 +341,7 @@ def _interrupt(_signal: int, _frame: object) -> None:
 def _demo_accounts(settings: Settings) -> dict[str, str] | None:
     """A demo student (password and token) and instructor (password), made on the first start
     of an embedded instance and kept, readable by its owner only, in the instance folder."""
-    from grader.services import accounts
+    from grader.accounts import service as accounts
 
     marker = settings.instance_dir / "demo-accounts.json"
     if marker.exists():

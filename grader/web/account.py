@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
 
+from grader.accounts import service as accounts
 from grader.db import unit_of_work
 from grader.errors import Gone, Invalid, NotFound, Unauthenticated
 from grader.i18n.ui_text import translate
-from grader.services import accounts
 from grader.web import limits
 from grader.web.common import app_settings
 from grader.web.sessions import language, page_user, signed_in, start_session

@@ -6,12 +6,16 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from grader.bank import load_bank
+from grader.accounts.models import User
+from grader.bank.loader import load_bank
+from grader.bank import presentation as exercise_views
 from grader.db import unit_of_work
 from grader.errors import BadRequest, Invalid, NotFound
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
-from grader.models import User, iso
-from grader.services import exercise_views, gradebook, intake, regrade, submissions
+from grader.reports import gradebook
+from grader.submissions import intake, regrade
+from grader.submissions import service as submissions
+from grader.times import iso
 from grader.web import limits
 from grader.web.auth import current_user, instructor_required, login_required
 from grader.web.common import app_settings, exercise_or_404

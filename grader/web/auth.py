@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
+from grader.accounts import service as accounts
+from grader.accounts.models import Role, User
 from grader.db import unit_of_work
 from grader.errors import Forbidden, Unauthenticated
-from grader.models import Role, User
-from grader.services import accounts
 
 F = TypeVar("F", bound=Callable[..., Any])
 

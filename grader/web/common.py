@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import current_app
 
-from grader.bank import get_exercise
+from grader.bank.loader import get_exercise
 from grader.errors import NotFound
 from grader.grading.exercise import Exercise, pick
-from grader.models import Status, Submission
-from grader.services import submissions
 from grader.settings import Settings
+from grader.submissions import service as submissions
+from grader.submissions.models import Status, Submission
 
 
 def app_settings() -> Settings:

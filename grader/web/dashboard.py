@@ -7,13 +7,16 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from grader.bank import load_bank
+from grader.accounts import service as accounts
+from grader.accounts.models import User
+from grader.bank.loader import load_bank
 from grader.db import unit_of_work
 from grader.errors import Invalid, NotFound
 from grader.grading.exercise import pick
 from grader.i18n.ui_text import translate
-from grader.models import User
-from grader.services import accounts, dashboard, gradebook, regrade, submissions
+from grader.reports import dashboard, gradebook
+from grader.submissions import regrade
+from grader.submissions import service as submissions
 from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import instructor_page, language, page_user

@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from grader.db import engine_for, unit_of_work
+from grader.fleet import service as workers
 from grader.queue import producer
-from grader.services import workers
 
 blueprint = Blueprint("health", __name__)
 

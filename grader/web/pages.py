@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from grader.accounts.service import MIN_PASSWORD
 from grader.i18n.ui_text import translate
-from grader.services.accounts import MIN_PASSWORD
 from grader.web.formatting import points, show_args, show_value, statement_html
 from grader.web.sessions import is_instructor, language, page_user
 

@@ -19,13 +19,16 @@ from flask import (
 )
 from flask_limiter import RateLimitExceeded
 
-from grader.bank import load_bank
+from grader.accounts.models import User
+from grader.bank.loader import load_bank
+from grader.bank import presentation as exercise_views
 from grader.db import unit_of_work
 from grader.errors import Invalid, Unauthenticated
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
 from grader.i18n.ui_text import translate
-from grader.models import User
-from grader.services import exercise_views, intake, progress, submissions
+from grader.reports import progress
+from grader.submissions import intake
+from grader.submissions import service as submissions
 from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.sessions import (

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
+from grader.accounts import service as accounts
+from grader.accounts.models import Role, User
 from grader.db import unit_of_work
 from grader.errors import Forbidden
-from grader.models import Role, User
-from grader.services import accounts
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANGUAGES = ("en", "zh")

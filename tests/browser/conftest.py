@@ -19,9 +19,9 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
+from grader.accounts import service as accounts
+from grader.accounts.models import Role
 from grader.db import unit_of_work
-from grader.models import Role
-from grader.services import accounts
 from grader.settings import Settings
 from tests.service.conftest import BACKENDS, Worker, deployment, environment
 

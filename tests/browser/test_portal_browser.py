@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from grader.models import Role
+from grader.accounts.models import Role
 from tests.browser.conftest import Live, Tab
 
 # Layout, language and error pages do not depend on the backend: one deployment is enough.

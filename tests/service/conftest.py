@@ -22,10 +22,11 @@ import redis
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from grader.accounts import service as accounts
+from grader.accounts.models import Role
 from grader.db import unit_of_work
+from grader.fleet.models import WorkerHeartbeat
 from grader.migrate import upgrade
-from grader.models import Role, WorkerHeartbeat
-from grader.services import accounts
 from grader.settings import Settings
 from grader.web.app import create_app
 

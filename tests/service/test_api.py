@@ -9,7 +9,7 @@ import json
 import pytest
 from flask.testing import FlaskClient
 
-from grader.models import Role
+from grader.accounts.models import Role
 from grader.settings import Settings
 from tests.service.conftest import auth, make_user
 

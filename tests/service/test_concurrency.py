@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from grader.bank.models import ExerciseVersion
 from grader.db import unit_of_work
-from grader.models import ExerciseVersion
 from grader.settings import Settings
 from grader.web.app import create_app
 from tests.service.conftest import auth, make_user

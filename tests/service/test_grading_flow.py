@@ -10,12 +10,13 @@ import redis
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from grader.accounts.models import Role
 from grader.db import unit_of_work
 from grader.grading.report import CaseResult, Report
 from grader.i18n.messages import Finding
-from grader.models import CaseResultRow, Regrade, Role, Status, Submission
-from grader.services import submissions
 from grader.settings import Settings
+from grader.submissions import service as submissions
+from grader.submissions.models import CaseResultRow, Regrade, Status, Submission
 from tests.service.conftest import Worker, auth, make_user, wait_graded
 
 RIGHT = "def sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis, keepdim=keepdim)\n"

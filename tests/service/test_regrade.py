@@ -7,12 +7,15 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from grader.accounts import service as accounts
+from grader.accounts.models import Role, User
 from grader.db import unit_of_work
 from grader.grading.report import CaseResult, Report
 from grader.i18n.messages import Finding
-from grader.models import CaseResultRow, ExerciseRegrade, Regrade, Role, Status, Submission, User
-from grader.services import accounts, intake, regrade, submissions
 from grader.settings import Settings
+from grader.submissions import intake, regrade
+from grader.submissions import service as submissions
+from grader.submissions.models import CaseResultRow, ExerciseRegrade, Regrade, Status, Submission
 from tests.service.conftest import auth, make_user
 
 SLUG = "linalg.sum_axis"

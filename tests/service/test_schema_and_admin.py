@@ -8,9 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from grader.db import engine_for
+from grader.db import Base, engine_for
 from grader.migrate import check
-from grader.models import Base
 from grader.settings import Settings
 from grader.web.app import create_app
 from tests.service.conftest import environment

@@ -12,9 +12,12 @@ from sqlalchemy import select, update
 
 from grader import queue
 from grader.db import unit_of_work
-from grader.models import ExerciseRegrade, Status, Submission, WorkerHeartbeat, now
-from grader.services import regrade, submissions, sweep
+from grader.fleet.models import WorkerHeartbeat
 from grader.settings import Settings
+from grader.submissions import regrade, sweep
+from grader.submissions import service as submissions
+from grader.submissions.models import ExerciseRegrade, Status, Submission
+from grader.times import now
 from tests.service.conftest import make_user
 from tests.service.test_regrade import grade, submit
 

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from flask.testing import FlaskClient
 
-from grader.services import webhooks
 from grader.settings import Settings
+from grader.submissions import webhooks
 from grader.web.app import create_app
 from tests.service.conftest import Worker, auth, make_user
 

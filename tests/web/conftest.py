@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from grader.db import unit_of_work
-from grader.services import submissions
-from grader.services.grading_run import run_job
 from grader.settings import Settings
+from grader.submissions import service as submissions
+from grader.submissions.execute import run_job
 from tests.service.conftest import client, make_user, service_settings, start_worker  # noqa: F401
 from worker.sandbox.client import Sandbox
 

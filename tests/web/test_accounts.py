@@ -12,11 +12,12 @@ from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from grader.accounts import service as accounts
+from grader.accounts.models import PasswordLink, Role, User
 from grader.cli import main
 from grader.db import unit_of_work
-from grader.models import PasswordLink, Role, User, now
-from grader.services import accounts
 from grader.settings import Settings
+from grader.times import now
 from grader.web.app import create_app
 from tests.service.conftest import auth, environment
 from tests.web.conftest import embedded_only, make_user, page_token, sign_in

@@ -12,12 +12,16 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from grader.accounts import service as accounts
+from grader.accounts.models import Role
 from grader.db import unit_of_work
+from grader.fleet import service as workers
 from grader.grading.report import CaseResult, Flag, Report
 from grader.i18n.messages import Finding
-from grader.models import Regrade, Role, Status, Submission
-from grader.services import accounts, intake, submissions, workers
 from grader.settings import Settings
+from grader.submissions import intake
+from grader.submissions import service as submissions
+from grader.submissions.models import Regrade, Status, Submission
 from tests.web.conftest import embedded_only, grade_now, make_user, page_token, sign_in
 from worker.sandbox.client import Sandbox
 

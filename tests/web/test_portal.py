@@ -9,7 +9,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from grader.models import Role
+from grader.accounts.models import Role
 from grader.settings import Settings
 from tests.web.conftest import csrf_from, embedded_only, grade_now, make_user, page_token, sign_in
 from worker.sandbox.client import Sandbox
@@ -302,7 +302,7 @@ def test_a_broker_that_is_down_loses_no_submission(service_settings: Settings, c
     from dataclasses import replace
 
     from grader.db import unit_of_work
-    from grader.models import Status, Submission
+    from grader.submissions.models import Status, Submission
     from grader.web.app import create_app
 
     make_user(service_settings, "alice")

@@ -12,7 +12,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 
-from grader.models import Role
+from grader.accounts.models import Role
 from grader.settings import Settings
 from grader.web import limits
 from grader.web.app import create_app

@@ -12,20 +12,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from grader.accounts.models import ApiToken, Role, User
+from grader.fleet.models import WorkerHeartbeat
+from grader.fleet.service import ALIVE_SECONDS
 from grader.grading.exercise import Exercise, pick
-from grader.models import (
-    ApiToken,
-    CaseResultRow,
-    Regrade,
-    Role,
-    Status,
-    Submission,
-    User,
-    WorkerHeartbeat,
-    aware,
-    now,
-)
-from grader.services.workers import ALIVE_SECONDS
+from grader.submissions.models import CaseResultRow, Regrade, Status, Submission
+from grader.times import aware, now
 
 FULL = 1e-9  # a score this close to the maximum is full marks
 

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from grader.models import Regrade, Status, Submission, WorkerHeartbeat, now
+from grader.fleet.models import WorkerHeartbeat
+from grader.submissions.models import Regrade, Status, Submission
+from grader.times import now
 
 ALIVE_SECONDS = 30.0
 FAULT_WINDOW = timedelta(hours=1)

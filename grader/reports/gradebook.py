@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.models import CaseResultRow, Role, Status, Submission, User
+from grader.accounts.models import Role, User
+from grader.submissions.models import CaseResultRow, Status, Submission
 
 
 def gradebook(session: Session, unit: str | None = None) -> dict[str, Any]:

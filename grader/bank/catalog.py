@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.bank import get_exercise, load_bank
+from grader.bank.loader import get_exercise, load_bank
+from grader.bank.models import ExerciseVersion
 from grader.errors import Invalid
 from grader.grading.exercise import Exercise
-from grader.models import ExerciseVersion
 
 _HASHES: dict[str, str] = {}
 _SYNCED: set[tuple[str, str, str]] = set()  # (database URL, slug, content hash) synced here

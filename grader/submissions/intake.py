@@ -12,12 +12,14 @@ from typing import Any
 from kombu.exceptions import OperationalError as BrokerDown
 
 from grader import queue
+from grader.accounts.models import User
+from grader.bank import catalog
 from grader.db import unit_of_work
 from grader.errors import Invalid, TooLarge
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, load_bytes
-from grader.models import User
-from grader.services import catalog, submissions, webhooks
 from grader.settings import Settings
+from grader.submissions import service as submissions
+from grader.submissions import webhooks
 
 ACCEPTED_SUFFIXES = (".py", ".ipynb")
 log = logging.getLogger(__name__)

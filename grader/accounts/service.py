@@ -19,8 +19,9 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from grader.accounts.models import ApiToken, PasswordLink, Role, User
 from grader.errors import Forbidden, Gone, Invalid, NotFound, Unauthenticated
-from grader.models import ApiToken, PasswordLink, Role, User, now
+from grader.times import now
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "tg_"

@@ -25,10 +25,12 @@ from sqlalchemy import Table, case, select, update
 from sqlalchemy.orm import Session
 
 from grader.db import chunked
-from grader.models import ExerciseRegrade, Status, Submission, WorkerHeartbeat, aware, now
-from grader.services.leases import hold_lease
-from grader.services.submissions import claimed_condition, waiting_condition
-from grader.services.workers import ALIVE_SECONDS
+from grader.fleet.leases import hold_lease
+from grader.fleet.models import WorkerHeartbeat
+from grader.fleet.service import ALIVE_SECONDS
+from grader.submissions.models import ExerciseRegrade, Status, Submission
+from grader.submissions.service import claimed_condition, waiting_condition
+from grader.times import aware, now
 
 _SUBMISSIONS = cast(Table, Submission.__table__)
 LEASE = "sweep"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from grader.bank import get_exercise
+from grader.bank.loader import get_exercise
 from grader.grading.engine import grade, rejected
 from grader.grading.report import Report
 from grader.grading.source_loader import SubmissionRejected, load_bytes
-from grader.services.submissions import GradingJob
+from grader.submissions.service import GradingJob
 from worker.sandbox.contract import Runner
 
 

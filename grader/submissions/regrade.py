@@ -20,11 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader import queue
+from grader.bank.catalog import current_version
 from grader.db import chunked, unit_of_work
 from grader.errors import NotFound
-from grader.models import ExerciseRegrade, Regrade, Status, Submission, now
-from grader.services.catalog import current_version
 from grader.settings import Settings
+from grader.submissions.models import ExerciseRegrade, Regrade, Status, Submission
+from grader.times import now
 
 _SUBMISSIONS = cast(Table, Submission.__table__)
 _REGRADES = cast(Table, Regrade.__table__)

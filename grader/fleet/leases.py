@@ -14,7 +14,8 @@ from sqlalchemy import Table, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from grader.models import Lease, now
+from grader.fleet.models import Lease
+from grader.times import now
 
 _LEASES = cast(Table, Lease.__table__)
 

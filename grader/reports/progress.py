@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.models import Status, Submission
+from grader.submissions.models import Status, Submission
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,14 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from grader.accounts.models import Role, User
+from grader.bank.catalog import current_version
 from grader.errors import NotFound, RateLimited
 from grader.grading.report import Report
 from grader.grading.source_loader import Source
 from grader.i18n.messages import render
-from grader.models import CaseResultRow, Regrade, Role, Status, Submission, User, now
-from grader.services.catalog import current_version
+from grader.submissions.models import CaseResultRow, Regrade, Status, Submission
+from grader.times import now
 
 # The tables themselves, for the worker's per-submission statements: plain Core statements
 # skip the ORM's bookkeeping, which cost more CPU than the database's own work.

@@ -1,1 +1,0 @@
-"""Domain services: each takes an explicit database session and raises domain errors."""
