@@ -8,7 +8,7 @@ from celery import Task
 
 from grader import queue
 from grader.db import unit_of_work
-from grader.submissions import regrade, webhooks
+from grader.submissions import lifecycle, regrade, webhooks
 from grader.submissions import service as submissions
 from grader.submissions import sweep as sweeping
 from grader.submissions.execute import run_job
@@ -22,13 +22,13 @@ log = logging.getLogger(__name__)
 def grade_submission(self: Task, submission_id: int) -> str:
     """Grade one submission; safe to run again for the same id (a graded one is left alone)."""
     with unit_of_work(settings.database_url) as session:
-        job = submissions.claim(session, submission_id, worker=process_name())
+        job = lifecycle.claim(session, submission_id, worker=process_name())
     if job is None:
         return "skipped"
     try:
         report, grading_ms = run_job(job, sandbox())
         with unit_of_work(settings.database_url) as session:
-            recorded = submissions.record_report(session, job, report, grading_ms)
+            recorded = lifecycle.record_report(session, job, report, grading_ms)
     except Exception as exc:  # the grader failed, not the student: a bounded number of attempts
         return _grader_fault(self, job, exc)
     if recorded and job.callback_url:
@@ -36,15 +36,13 @@ def grade_submission(self: Task, submission_id: int) -> str:
     return "graded" if recorded else "duplicate"
 
 
-def _grader_fault(task: Task, job: submissions.GradingJob, exc: Exception) -> str:
+def _grader_fault(task: Task, job: lifecycle.GradingJob, exc: Exception) -> str:
     """Count the failed attempt; retry with backoff, or give up (``error``, or a regrade that
     keeps the last score) once the attempts are spent. Whatever raised — the sandbox, the
     engine, recording the report — counts, so no grading loops forever."""
     log.exception("grading submission %s failed (attempt %s)", job.submission_id, job.attempt)
     with unit_of_work(settings.database_url) as session:
-        retry = submissions.record_failure(
-            session, job, f"{type(exc).__name__}: {exc}", settings.max_attempts
-        )
+        retry = lifecycle.record_failure(session, job, f"{type(exc).__name__}: {exc}", settings.max_attempts)
     if retry:
         raise task.retry(countdown=min(2**job.attempt, 30), max_retries=None) from exc
     deliver_webhook.delay(job.submission_id)  # the final state is news too (no-op without a callback)

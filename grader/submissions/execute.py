@@ -8,7 +8,7 @@ from grader.bank.loader import get_exercise
 from grader.grading.engine import grade, rejected
 from grader.grading.report import Report
 from grader.grading.source_loader import SubmissionRejected, load_bytes
-from grader.submissions.service import GradingJob
+from grader.submissions.lifecycle import GradingJob
 from worker.sandbox.contract import Runner
 
 

@@ -28,8 +28,8 @@ from grader.db import chunked
 from grader.fleet.leases import hold_lease
 from grader.fleet.models import WorkerHeartbeat
 from grader.fleet.service import ALIVE_SECONDS
+from grader.submissions.lifecycle import claimed_condition, waiting_condition
 from grader.submissions.models import ExerciseRegrade, Status, Submission
-from grader.submissions.service import claimed_condition, waiting_condition
 from grader.times import aware, now
 
 _SUBMISSIONS = cast(Table, Submission.__table__)

@@ -7,12 +7,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from grader.accounts.models import User
-from grader.bank.loader import load_bank
 from grader.bank import presentation as exercise_views
+from grader.bank.loader import load_bank
 from grader.db import unit_of_work
 from grader.errors import BadRequest, Invalid, NotFound
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
-from grader.reports import gradebook
+from grader.reports import gradebook, stats
 from grader.submissions import intake, regrade
 from grader.submissions import service as submissions
 from grader.times import iso
@@ -148,7 +148,7 @@ def exercise_stats(slug: str) -> Any:
     """Statistics of one exercise."""
     exercise_or_404(slug)
     with unit_of_work(app_settings().database_url) as session:
-        return jsonify(gradebook.exercise_stats(session, slug))
+        return jsonify(stats.exercise_stats(session, slug))
 
 
 @blueprint.post("/submissions/<int:submission_id>/regrade")

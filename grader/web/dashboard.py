@@ -14,7 +14,8 @@ from grader.db import unit_of_work
 from grader.errors import Invalid, NotFound
 from grader.grading.exercise import pick
 from grader.i18n.ui_text import translate
-from grader.reports import dashboard, gradebook
+from grader.reports import gradebook, people, stats, submission_details
+from grader.reports import overview as overview_report
 from grader.submissions import regrade
 from grader.submissions import service as submissions
 from grader.web import limits
@@ -40,7 +41,7 @@ def _titles(lang: str) -> dict[str, str]:
 def overview() -> Any:
     """Submissions today, queue and workers, pass rates by exercise."""
     with unit_of_work(app_settings().database_url) as db:
-        data = dashboard.overview(db)
+        data = overview_report.overview(db)
     bars = [(r.slug.split(".", 1)[-1], round(100 * r.full_marks / r.attempted)) for r in data.pass_rates]
     return render_template("dashboard/overview.html", o=data, bars=bars, titles=_titles(language()))
 
@@ -51,19 +52,19 @@ def exercise(slug: str) -> Any:
     """Score histogram, failing cases, mistakes recognised, attempts to first full score."""
     found = exercise_or_404(slug)
     with unit_of_work(app_settings().database_url) as db:
-        stats = gradebook.exercise_stats(db, slug)
-        failing = dashboard.failing_cases(db, slug)
-        mutants = dashboard.mutants_seen(db, found, language())
-        first_full = dashboard.attempts_to_full(db, slug)
+        summary = stats.exercise_stats(db, slug)
+        failing = stats.failing_cases(db, slug)
+        mutants = stats.mutants_seen(db, found, language())
+        first_full = stats.attempts_to_full(db, slug)
         queued = regrade.count_exercise(db, slug)
         progress = regrade.latest_progress(db, slug)
-    top = stats["max_score"] or found.points
-    bins = [(f"{top * i / 10:g}–{top * (i + 1) / 10:g}", n) for i, n in enumerate(stats["histogram"])]
+    top = summary["max_score"] or found.points
+    bins = [(f"{top * i / 10:g}–{top * (i + 1) / 10:g}", n) for i, n in enumerate(summary["histogram"])]
     return render_template(
         "dashboard/exercise.html",
         exercise=found,
         title=pick(found.title, language()),
-        stats=stats,
+        stats=summary,
         bins=bins,
         failing=failing,
         mutants=mutants,
@@ -146,7 +147,7 @@ def student(username: str) -> Any:
     with unit_of_work(app_settings().database_url) as db:
         user = accounts.find_user(db, username)
         rows, total = submissions.list_visible(db, _me(), page=page, per_page=PER_PAGE, student=username)
-        items = dashboard.lines(rows)
+        items = submission_details.lines(rows)
         db.expunge(user)
     return render_template(
         "dashboard/student.html",
@@ -167,8 +168,8 @@ def submission(submission_id: int) -> Any:
     with unit_of_work(app_settings().database_url) as db:
         row = submissions.get_visible(db, db.merge(_me()), submission_id)
         data = submission_page(row, lang)
-        details = dashboard.grading_details(row)
-        audit = dashboard.regrade_audit(db, submission_id)
+        details = submission_details.grading_details(row)
+        audit = submission_details.regrade_audit(db, submission_id)
     return render_template("dashboard/submission.html", s=data, details=details, audit=audit)
 
 
@@ -187,7 +188,7 @@ def regrade_submission(submission_id: int) -> Any:
 
 def _users_page(status: int = 200, **extra: Any) -> Any:
     with unit_of_work(app_settings().database_url) as db:
-        users = dashboard.list_users(db)
+        users = people.list_users(db)
     roles = [r.value for r in accounts.roles_creatable_by(_me())]
     return render_template("dashboard/users.html", users=users, roles=roles, **extra), status
 
@@ -230,7 +231,7 @@ def _user_page(
 ) -> Any:
     with unit_of_work(app_settings().database_url) as db:
         user = accounts.find_user(db, username)
-        tokens = [dashboard.token_line(t) for t in accounts.list_tokens(db, username)]
+        tokens = [people.token_line(t) for t in accounts.list_tokens(db, username)]
         may_manage = accounts.may_manage(_me(), user)
         db.expunge(user)
     return render_template(

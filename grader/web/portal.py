@@ -20,8 +20,8 @@ from flask import (
 from flask_limiter import RateLimitExceeded
 
 from grader.accounts.models import User
-from grader.bank.loader import load_bank
 from grader.bank import presentation as exercise_views
+from grader.bank.loader import load_bank
 from grader.db import unit_of_work
 from grader.errors import Invalid, Unauthenticated
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source

@@ -15,7 +15,7 @@ from grader.db import unit_of_work
 from grader.grading.report import CaseResult, Report
 from grader.i18n.messages import Finding
 from grader.settings import Settings
-from grader.submissions import service as submissions
+from grader.submissions import lifecycle
 from grader.submissions.models import CaseResultRow, Regrade, Status, Submission
 from tests.service.conftest import Worker, auth, make_user, wait_graded
 
@@ -253,31 +253,31 @@ def test_the_first_grading_of_a_round_records_and_a_regrade_joins_the_pending_ro
     submission = _submit(client, token, RIGHT)
     url, report = service_settings.database_url, _report(10.0)
     with unit_of_work(url) as session:
-        slow = submissions.claim(session, submission, worker="slow")
+        slow = lifecycle.claim(session, submission, worker="slow")
     with unit_of_work(url) as session:
-        fast = submissions.claim(session, submission, worker="fast")
+        fast = lifecycle.claim(session, submission, worker="fast")
     assert slow is not None and fast is not None and not fast.regrade
     assert fast.attempt == slow.attempt + 1 and fast.round == slow.round
     with unit_of_work(url) as session:  # the earlier claim finishes first: it records
-        assert submissions.record_report(session, slow, report, 1.0)
+        assert lifecycle.record_report(session, slow, report, 1.0)
     with unit_of_work(url) as session:
-        assert not submissions.record_report(session, fast, report, 1.0)  # graded already
+        assert not lifecycle.record_report(session, fast, report, 1.0)  # graded already
     response = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
     assert response.status_code == 202 and response.get_json()["status"] == "graded"
     with unit_of_work(url) as session:
-        before = submissions.claim(session, submission, worker="w")
+        before = lifecycle.claim(session, submission, worker="w")
     assert before is not None and before.regrade
     again = client.post(f"/api/v1/submissions/{submission}/regrade", headers=auth(teacher))
     assert again.status_code == 200 and again.get_json()["joined"]
     with unit_of_work(url) as session:
-        after = submissions.claim(session, submission, worker="w")
+        after = lifecycle.claim(session, submission, worker="w")
     assert after is not None and after.regrade and after.round == before.round
     shown = client.get(f"/api/v1/submissions/{submission}", headers=auth(token)).get_json()
     assert shown["status"] == "graded" and shown["score"] == 10.0 and shown["regrading"]
     with unit_of_work(url) as session:
-        assert submissions.record_report(session, before, _report(0.0), 1.0)
+        assert lifecycle.record_report(session, before, _report(0.0), 1.0)
     with unit_of_work(url) as session:
-        assert not submissions.record_report(session, after, _report(5.0), 1.0)
+        assert not lifecycle.record_report(session, after, _report(5.0), 1.0)
     with unit_of_work(url) as session:
         row = session.get(Submission, submission)
         assert row is not None and row.score == 0.0 and row.status == Status.graded

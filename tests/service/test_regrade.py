@@ -13,7 +13,7 @@ from grader.db import unit_of_work
 from grader.grading.report import CaseResult, Report
 from grader.i18n.messages import Finding
 from grader.settings import Settings
-from grader.submissions import intake, regrade
+from grader.submissions import intake, lifecycle, regrade
 from grader.submissions import service as submissions
 from grader.submissions.models import CaseResultRow, ExerciseRegrade, Regrade, Status, Submission
 from tests.service.conftest import auth, make_user
@@ -39,13 +39,13 @@ def submit(settings: Settings, username: str) -> int:
         return row.id
 
 
-def grade(settings: Settings, submission_id: int, score: float, cases: int) -> submissions.GradingJob:
+def grade(settings: Settings, submission_id: int, score: float, cases: int) -> lifecycle.GradingJob:
     """Claim and record one grading, as a worker does; returns the claim."""
     with unit_of_work(settings.database_url) as session:
-        job = submissions.claim(session, submission_id, worker="test:1")
+        job = lifecycle.claim(session, submission_id, worker="test:1")
     assert job is not None
     with unit_of_work(settings.database_url) as session:
-        assert submissions.record_report(session, job, report(score, cases), 1.0)
+        assert lifecycle.record_report(session, job, report(score, cases), 1.0)
     return job
 
 
@@ -104,16 +104,16 @@ def test_exercise_regrade_keeps_scores_until_each_records_and_joins_repeats(
     jobs = []
     for submission_id in ids:
         with unit_of_work(url) as session:
-            job = submissions.claim(session, submission_id, worker="test:1")
+            job = lifecycle.claim(session, submission_id, worker="test:1")
         assert job is not None and job.regrade, submission_id
         jobs.append(job)
     with unit_of_work(url) as session:  # claimed, still graded, score shown
         assert {r.status for r in session.scalars(select(Submission))} == {Status.graded}
     for job in jobs:
         with unit_of_work(url) as session:
-            assert submissions.record_report(session, job, report(7.0, cases=3), 1.0)
+            assert lifecycle.record_report(session, job, report(7.0, cases=3), 1.0)
         with unit_of_work(url) as session:  # a redelivered grading of the same round: nothing
-            assert not submissions.record_report(session, job, report(1.0, cases=1), 1.0)
+            assert not lifecycle.record_report(session, job, report(1.0, cases=1), 1.0)
     for submission_id in ids:
         assert case_rows(service_settings, submission_id) == 3  # replaced, not added to
     with unit_of_work(url) as session:
@@ -154,10 +154,10 @@ def test_regrade_that_keeps_failing_gives_up_and_keeps_the_old_score(
         regrade.request_submission(session, submission_id, None)
     for attempt in range(1, service_settings.max_attempts + 1):
         with unit_of_work(url) as session:
-            job = submissions.claim(session, submission_id, worker="test:1")
+            job = lifecycle.claim(session, submission_id, worker="test:1")
         assert job is not None and job.regrade and job.attempt == attempt
         with unit_of_work(url) as session:
-            retry = submissions.record_failure(
+            retry = lifecycle.record_failure(
                 session, job, "IntegrityError: boom", service_settings.max_attempts
             )
         assert retry == (attempt < service_settings.max_attempts)
@@ -167,7 +167,7 @@ def test_regrade_that_keeps_failing_gives_up_and_keeps_the_old_score(
         assert row.regrade_requested_at is None and row.claimed_at is None
         (audit,) = session.scalars(select(Regrade)).all()
         assert audit.completed_at is not None and audit.error == "IntegrityError: boom"
-        assert submissions.claim(session, submission_id, worker="test:1") is None  # nothing left
+        assert lifecycle.claim(session, submission_id, worker="test:1") is None  # nothing left
     assert case_rows(service_settings, submission_id) == 2
     health = client.get("/healthz").get_json()
     assert health["status"] == "degraded" and health["grading"]["failed_regrades"] == 1
@@ -183,10 +183,10 @@ def test_first_grading_that_keeps_failing_is_an_error_counted_by_health(
     assert client.get("/healthz").get_json()["grading"]["ok"]
     for _ in range(service_settings.max_attempts):
         with unit_of_work(url) as session:
-            job = submissions.claim(session, submission_id, worker="test:1")
+            job = lifecycle.claim(session, submission_id, worker="test:1")
         assert job is not None and not job.regrade
         with unit_of_work(url) as session:
-            submissions.record_failure(session, job, "OSError: gone", service_settings.max_attempts)
+            lifecycle.record_failure(session, job, "OSError: gone", service_settings.max_attempts)
     body = client.get(f"/api/v1/submissions/{submission_id}", headers=auth(teacher)).get_json()
     assert body["status"] == "error" and body["error"]
     health = client.get("/healthz").get_json()

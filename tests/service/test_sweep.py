@@ -14,8 +14,7 @@ from grader import queue
 from grader.db import unit_of_work
 from grader.fleet.models import WorkerHeartbeat
 from grader.settings import Settings
-from grader.submissions import regrade, sweep
-from grader.submissions import service as submissions
+from grader.submissions import lifecycle, regrade, sweep
 from grader.submissions.models import ExerciseRegrade, Status, Submission
 from grader.times import now
 from tests.service.conftest import make_user
@@ -71,7 +70,7 @@ def test_only_claims_of_gone_or_stuck_workers_are_sent_again(service_settings: S
         (young, "elsewhere:42"),
     ]:
         with unit_of_work(url) as session:
-            assert submissions.claim(session, submission_id, worker) is not None
+            assert lifecycle.claim(session, submission_id, worker) is not None
     age(service_settings, [alive, dead, silent], claimed_at=now() - timedelta(seconds=30))
     age(service_settings, [stuck], claimed_at=now() - LONG_AGO)
     found = plan(service_settings, broker_empty=False)

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from grader.db import unit_of_work
 from grader.settings import Settings
-from grader.submissions import service as submissions
+from grader.submissions import lifecycle
 from grader.submissions.execute import run_job
 from tests.service.conftest import client, make_user, service_settings, start_worker  # noqa: F401
 from worker.sandbox.client import Sandbox
@@ -42,11 +42,11 @@ def sign_in(browser: FlaskClient, username: str, password: str = "password") -> 
 def grade_now(settings: Settings, submission_id: int, sandbox: Sandbox) -> None:
     """Grade a queued submission in this process, as a worker would (claim, grade, record)."""
     with unit_of_work(settings.database_url) as session:
-        job = submissions.claim(session, submission_id, worker="test")
+        job = lifecycle.claim(session, submission_id, worker="test")
     assert job is not None
     report, grading_ms = run_job(job, sandbox)
     with unit_of_work(settings.database_url) as session:
-        submissions.record_report(session, job, report, grading_ms)
+        lifecycle.record_report(session, job, report, grading_ms)
 
 
 # For tests of the pages' own logic (forms, redirects, escaping, headers), where the database

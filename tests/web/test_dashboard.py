@@ -19,7 +19,7 @@ from grader.fleet import service as workers
 from grader.grading.report import CaseResult, Flag, Report
 from grader.i18n.messages import Finding
 from grader.settings import Settings
-from grader.submissions import intake
+from grader.submissions import intake, lifecycle
 from grader.submissions import service as submissions
 from grader.submissions.models import Regrade, Status, Submission
 from tests.web.conftest import embedded_only, grade_now, make_user, page_token, sign_in
@@ -58,10 +58,10 @@ def add_graded(settings: Settings, sandbox: Sandbox, username: str, code: str) -
 def record(settings: Settings, submission_id: int, report: Report) -> None:
     """Record a report built by hand, as a worker would."""
     with unit_of_work(settings.database_url) as session:
-        job = submissions.claim(session, submission_id, worker="test-worker@host")
+        job = lifecycle.claim(session, submission_id, worker="test-worker@host")
     assert job is not None
     with unit_of_work(settings.database_url) as session:
-        submissions.record_report(session, job, report, grading_ms=12.5)
+        lifecycle.record_report(session, job, report, grading_ms=12.5)
 
 
 @pytest.fixture
