@@ -1,4 +1,6 @@
-"""The database: engine, sessions, and the one way to open a transaction (``unit_of_work``).
+"""The database: the declarative base, engines, sessions, and the one way to open a transaction
+(``unit_of_work``), with work to do once it has committed (``after_commit``: tasks are sent only
+for rows that exist).
 
 SQLite (the embedded default) runs in WAL mode with ``synchronous=NORMAL`` and a busy timeout,
 which keeps the web process and a worker from blocking each other; foreign keys are enforced.
@@ -6,7 +8,7 @@ which keeps the web process and a worker from blocking each other; foreign keys 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
@@ -50,15 +52,42 @@ def _factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(engine_for(url), expire_on_commit=False)
 
 
+def open_session(url: str) -> Session:
+    """A new session on the database at ``url`` (the caller commits, rolls back and closes it)."""
+    return _factory(url)()
+
+
+_AFTER_COMMIT = "grader.after_commit"
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once the session's transaction has committed; never if it rolls back."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+def commit(session: Session) -> None:
+    """Commit, then run what was waiting for the commit."""
+    session.commit()
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        action()
+
+
+def rollback(session: Session) -> None:
+    """Roll back, and forget what was waiting for a commit."""
+    session.info.pop(_AFTER_COMMIT, None)
+    session.rollback()
+
+
 @contextmanager
 def unit_of_work(url: str) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
-    session = _factory(url)()
+    """A session whose work is committed on success (then its after-commit work runs) and
+    rolled back on any error."""
+    session = open_session(url)
     try:
         yield session
-        session.commit()
+        commit(session)
     except BaseException:
-        session.rollback()
+        rollback(session)
         raise
     finally:
         session.close()

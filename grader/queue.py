@@ -4,14 +4,20 @@ tasks by name. The web service never imports the worker's task module."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from functools import cache
 from queue import Empty
 from typing import TYPE_CHECKING, Any
 
 from celery import Celery
+from kombu.exceptions import OperationalError as BrokerDown
+from sqlalchemy.orm import Session
 
+from grader.db import after_commit
 from grader.settings import Settings
+
+log = logging.getLogger(__name__)
 
 GRADE = "grader.grade_submission"
 SWEEP = "grader.sweep"
@@ -162,6 +168,35 @@ class _EmbeddedChannelMixin:
 def producer(broker_url: str) -> Celery:
     """The (cached) app that sends tasks to this broker."""
     return make_celery(broker_url)
+
+
+def grade_after_commit(session: Session, settings: Settings, submission_ids: list[int]) -> None:
+    """Send a grading task per id once the session commits. A broker that is down then loses
+    nothing: the rows are committed, and the sweep sends them once it can show them lost."""
+    if not submission_ids:
+        return
+    ids = list(submission_ids)
+
+    def send() -> None:
+        try:
+            enqueue_grading(settings, ids)
+        except BrokerDown:
+            log.exception("broker unavailable; %d submission(s) wait for the sweep: %s", len(ids), ids[:20])
+
+    after_commit(session, send)
+
+
+def regrade_after_commit(session: Session, settings: Settings, batch_id: int) -> None:
+    """Send the dispatch of an exercise regrade once the session commits (the sweep sends it
+    again if the broker loses it)."""
+
+    def send() -> None:
+        try:
+            enqueue_regrade(settings, batch_id)
+        except BrokerDown:
+            log.exception("broker unavailable; exercise regrade %s waits for the sweep", batch_id)
+
+    after_commit(session, send)
 
 
 def enqueue_grading(settings: Settings, submission_ids: list[int]) -> None:

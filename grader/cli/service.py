@@ -250,7 +250,7 @@ def _worker_argv(concurrency: int, beat: bool) -> list[str]:
         "-m",
         "celery",
         "-A",
-        "worker.celery_app:app",
+        "worker.main:app",
         "worker",
         "-Q",
         "grading",

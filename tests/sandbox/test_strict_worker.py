@@ -19,7 +19,7 @@ if sys.argv[1] == "missing":
     Sandbox.missing_mechanisms = lambda self: [*real(self), "landlock"]
 from celery.__main__ import main
 
-sys.argv = ["celery", "-A", "worker.celery_app:app", "worker", "-Q", "grading", "--concurrency", "1",
+sys.argv = ["celery", "-A", "worker.main:app", "worker", "-Q", "grading", "--concurrency", "1",
             "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
 main()
 """
@@ -57,7 +57,7 @@ def test_strict_worker_refuses_to_start_when_a_layer_is_missing(tmp_path: Path) 
 
 
 def test_strict_check_passes_when_every_layer_is_active(tmp_path: Path) -> None:
-    check = "from worker import celery_app\ncelery_app.check_sandbox_layers()\nprint('checked')\n"
+    check = "from worker.main import app\napp.grader.check_sandbox_layers()\nprint('checked')\n"
     ended = subprocess.run(
         [sys.executable, "-c", check],
         env={**os.environ, "GRADER_SANDBOX_STRICT": "1", "GRADER_INSTANCE_DIR": str(tmp_path)},

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 
 from grader.settings import Settings
 from tests.service.conftest import Worker
+from worker.celery_app import WorkerContext
 from worker.sandbox.client import Sandbox
 
 # The process tree does not depend on the database: one backend is enough.
@@ -59,27 +59,19 @@ def test_the_beat_dies_with_a_killed_worker(service_settings: Settings, start_wo
 
 
 @embedded_only
-def test_a_pool_process_is_up_before_its_zygote_has_started(
-    service_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_pool_process_is_up_before_its_zygote_has_started(service_settings: Settings) -> None:
     # Celery kills a pool process that is not up within 4 s; a zygote can take longer on a
     # loaded machine, so its start must not hold the pool process back.
-    from worker import celery_app
-
-    monkeypatch.setattr(celery_app, "settings", service_settings)
-    assert celery_app._sandbox is None
-    celery_app._start_zygote()
-    starting = [t for t in threading.enumerate() if t.name == "sandbox-start"]
-    assert starting and starting[0].is_alive()  # returned while the zygote is still starting
-    assert celery_app._sandbox is None
-    box = celery_app.sandbox()  # a task waits for the start under way instead of starting another
+    context = WorkerContext(service_settings)
+    starting = context.start_sandbox_in_background()
+    assert starting.is_alive()  # returned while the zygote is still starting
     try:
-        assert box.running and box is celery_app._sandbox
-        starting[0].join(timeout=60)
-        assert not starting[0].is_alive()
+        box = context.sandbox()  # a task waits for the start under way instead of starting another
+        assert box.running
+        starting.join(timeout=60)
+        assert not starting.is_alive() and context.sandbox() is box
     finally:
-        box.close()
-        celery_app._sandbox = None
+        context.close()
 
 
 def test_the_zygote_ignores_ctrl_c(sandbox: Sandbox) -> None:
