@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from grader.times import iso, utc
 
 # Statements are CommonMark written by instructors; raw HTML in them is shown as text, not run.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -38,3 +41,14 @@ def points(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{round(value, 2):g}"
+
+
+def time_tag(moment: datetime | str | None, seconds: bool = False) -> Markup:
+    """A time as a page shows it: UTC, labelled so, in a ``<time>`` that static/time.js turns
+    into the reader's local time (a page without scripts still says which zone it is)."""
+    if moment is None or moment == "":
+        return Markup("–")
+    aware = utc(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    shown = aware.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    extra = " data-seconds" if seconds else ""
+    return Markup(f'<time datetime="{escape(iso(aware))}" data-local{extra}>{shown} UTC</time>')

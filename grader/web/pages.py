@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from grader.web.formatting import points, show_args, show_value, statement_html
+from grader.web.formatting import points, show_args, show_value, statement_html, time_tag
 from grader.web.sessions import is_instructor, language, page_user
 from grader.web.ui_text import translate
 
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(show_value, "value")
     app.add_template_filter(show_args, "args")
     app.add_template_filter(points, "points")
+    app.add_template_filter(time_tag, "when")
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:
