@@ -49,6 +49,10 @@ def time_tag(moment: datetime | str | None, seconds: bool = False) -> Markup:
     if moment is None or moment == "":
         return Markup("–")
     aware = utc(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
-    shown = aware.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    day, hour = aware.strftime("%Y-%m-%d"), aware.strftime("%H:%M:%S" if seconds else "%H:%M")
     extra = " data-seconds" if seconds else ""
-    return Markup(f'<time datetime="{escape(iso(aware))}" data-local{extra}>{shown} UTC</time>')
+    # Two spans: a narrow column may wrap between the date and the hour, never inside the date.
+    stamp = escape(iso(aware))
+    return Markup(
+        f'<time datetime="{stamp}" data-local{extra}><span>{day}</span> <span>{hour} UTC</span></time>'
+    )

@@ -39,6 +39,30 @@ UI: dict[str, tuple[str, str]] = {
         "Or upload a .py or .ipynb file (at most {kib} KiB)",
         "或上传 .py / .ipynb 文件（不超过 {kib} KiB）",
     ),
+    "file_wrong_type": (
+        "{name} was not sent: choose a .py file or a .ipynb notebook.",
+        "{name} 未提交：请选择 .py 文件或 .ipynb 笔记本。",
+    ),
+    "file_too_big": (
+        "{name} was not sent: it is {size} KiB, and files of at most {kib} KiB are accepted. "
+        "Submit only your code.",
+        "{name} 未提交：文件大小为 {size} KiB，上限为 {kib} KiB。请只提交你的代码。",
+    ),
+    "refused.413": ("Not submitted: too large.", "未提交：内容过大。"),
+    "refused.422": (
+        "Not submitted: the grader cannot take this submission.",
+        "未提交：评分服务无法接受这份提交。",
+    ),
+    "refused.429": ("Not submitted: too many submissions in a short time.", "未提交：短时间内提交次数过多。"),
+    "refused.503": (
+        "Not submitted: the grading service is unavailable for a moment. Submit again shortly.",
+        "未提交：评分服务暂时不可用，请稍后重新提交。",
+    ),
+    "refused.network": (
+        "Not submitted: the grader could not be reached. Check your connection and submit again.",
+        "未提交：无法连接评分服务。请检查网络连接后重新提交。",
+    ),
+    "refused.other": ("Not submitted.", "未提交。"),
     "submit": ("Submit", "提交"),
     "submitting": ("Submitting…", "正在提交…"),
     "result": ("Result", "结果"),

@@ -21,12 +21,13 @@
     (root || document).querySelectorAll("time[data-local]").forEach(function (element) {
       const date = new Date(element.getAttribute("datetime"));
       if (isNaN(date.getTime())) return;
-      let text =
-        date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
-        " " + pad(date.getHours()) + ":" + pad(date.getMinutes());
-      if (element.hasAttribute("data-seconds")) text += ":" + pad(date.getSeconds());
+      const day = document.createElement("span");
+      day.textContent = date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
+      const hour = document.createElement("span");
+      hour.textContent = pad(date.getHours()) + ":" + pad(date.getMinutes()) +
+        (element.hasAttribute("data-seconds") ? ":" + pad(date.getSeconds()) : "") + " " + zoneLabel(date);
       element.title = element.textContent;
-      element.textContent = text + " " + zoneLabel(date);
+      element.replaceChildren(day, " ", hour);
       element.removeAttribute("data-local");
     });
   }
