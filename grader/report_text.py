@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from grader.case_names import case_name
+
 if TYPE_CHECKING:
     from grader.exercise import Exercise
     from grader.report import Report
@@ -58,7 +60,7 @@ def result_text(data: dict[str, Any], lang: str) -> str:
     for test in data.get("tests", []):
         mark = "PASS" if test["passed"] else "FAIL"
         lines.append(
-            f"  {mark} [{words[test['visibility']]}] {test['name']} "
+            f"  {mark} [{words[test['visibility']]}] {case_name(test['name'], lang)} "
             f"({test['points']:.2g}/{test['max_points']:.2g})"
         )
         if not test["passed"]:
@@ -102,7 +104,7 @@ def statement_text(exercise: Exercise, lang: str) -> str:
             if isinstance(outcome, Raised)
             else format_value(outcome.value)
         )
-        lines.append(f"  # {case.name}")
+        lines.append(f"  # {case_name(case.name, lang)}")
         lines.append(f"  {exercise.function}({args}) -> {result}")
     lines += ["", exercise.starter.rstrip()]
     return "\n".join(lines)

@@ -52,6 +52,8 @@ def test_submit_prints_what_grade_prints(sandbox: Sandbox, lang: str) -> None:
     assert len(failed) == sum(1 for t in report.tests if not t.passed) > 0
     assert all(line.endswith(f"/{report.tests[0].max_points:.2g})") for line in failed)
     assert ("keepdim" in printed) and ("| partial" in printed)
+    if lang == "zh":  # case names in the reader's language, as on the pages
+        assert "[公开] 按列求和，keepdim" in printed
 
 
 def test_an_invalid_or_failed_grading_says_so() -> None:

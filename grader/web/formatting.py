@@ -8,6 +8,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from grader.messages import where
 from grader.times import iso, utc
 
 # Statements are CommonMark written by instructors; raw HTML in them is shown as text, not run.
@@ -56,3 +57,8 @@ def time_tag(moment: datetime | str | None, seconds: bool = False) -> Markup:
     return Markup(
         f'<time datetime="{stamp}" data-local{extra}><span>{day}</span> <span>{hour} UTC</span></time>'
     )
+
+
+def flag_where(flag: dict[str, Any], lang: str) -> str:
+    """Where a flag points in the student's code ("line 4", "cell 3, line 2") in ``lang``."""
+    return where({"file": flag.get("file", ""), "line": flag.get("line")}, lang).strip(" ()（）")

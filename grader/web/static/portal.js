@@ -75,14 +75,16 @@
     }
   }
 
-  // Texts of the page's language, written by the server into the form's data attributes;
-  // "{name}"-style fields are filled in here.
+  // Texts of the page's language, written by the server into the form's data attributes. Their
+  // fields are filled in here as ui_text.translate fills them: "{n}", and "{n:case|cases}" for
+  // the English word that goes with the number.
   function say(form, key, fields) {
-    let text = form.dataset[key] || "";
-    Object.keys(fields || {}).forEach(function (field) {
-      text = text.split("{" + field + "}").join(String(fields[field]));
+    const values = fields || {};
+    return (form.dataset[key] || "").replace(/\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}/g, function (field, name, one, many) {
+      if (!(name in values)) return field;
+      if (one === undefined) return String(values[name]);
+      return String(values[name]) === "1" ? one : many;
     });
-    return text;
   }
 
   // A file the server would refuse is refused when it is chosen, with the reason, and never sent.
