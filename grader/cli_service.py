@@ -237,7 +237,7 @@ def up_cmd(port: int, concurrency: int) -> None:
     try:
         processes.append(subprocess.Popen(_worker_argv(concurrency, beat=True)))
         processes.append(subprocess.Popen(_serve_argv("127.0.0.1", port, 2)))
-        _print_welcome(port, demo, settings.instance_dir)
+        _print_welcome(port, demo)
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
     except KeyboardInterrupt:
@@ -246,7 +246,7 @@ def up_cmd(port: int, concurrency: int) -> None:
         _stop_all(processes)
 
 
-def _print_welcome(port: int, demo: dict[str, str] | None, instance_dir: Path) -> None:
+def _print_welcome(port: int, demo: dict[str, str] | None) -> None:
     url = f"http://127.0.0.1:{port}"
     grader = _grader_command()
     click.echo(f"\ntensor-grader is up at {url}  (API docs: {url}/api/v1/docs)")
@@ -255,7 +255,7 @@ def _print_welcome(port: int, demo: dict[str, str] | None, instance_dir: Path) -
         click.echo(f"        or as instructor 'teacher', password {demo['instructor_password']}")
     if demo:
         token = demo["token"]
-        example = shlex.quote(str(_example_submission(instance_dir)))
+        example = shlex.quote(str(_example_submission()))
         click.echo(f"demo student 'demo', token: {token}")
         # Runnable as printed, from any folder: absolute paths, and the port actually served.
         click.echo(f"try:  GRADER_TOKEN={token} {grader} submit {example} -e linalg.sum_axis --url {url}")
@@ -272,12 +272,12 @@ def _grader_command() -> str:
     return "grader"
 
 
-def _example_submission(instance_dir: Path) -> Path:
+def _example_submission() -> Path:
     """A wrong answer to try the service with: the repository's example, or else a known mistake."""
     shipped = Path(__file__).resolve().parents[1] / "examples" / "sum_axis_wrong.py"
     if shipped.is_file():
         return shipped
-    saved = instance_dir.absolute() / "sum_axis_wrong.py"
+    saved = load_settings().instance_dir.absolute() / "sum_axis_wrong.py"
     if not saved.exists():
         from grader.bank import get_exercise
 

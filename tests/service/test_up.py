@@ -15,6 +15,7 @@ from pathlib import Path
 import requests
 
 GRADER = str(Path(sys.executable).with_name("grader"))
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sum_axis.py"
 
 
 def _free_port() -> int:
