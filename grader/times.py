@@ -11,10 +11,10 @@ from typing import overload
 
 
 @overload
-def utc(moment: datetime) -> datetime: ...
+def aware(moment: datetime) -> datetime: ...
 @overload
-def utc(moment: None) -> None: ...
-def utc(moment: datetime | None) -> datetime | None:
+def aware(moment: None) -> None: ...
+def aware(moment: datetime | None) -> datetime | None:
     """A stored time as timezone-aware UTC (a naive one is taken to be UTC already)."""
     if moment is None:
         return None
@@ -27,5 +27,5 @@ def iso(moment: datetime) -> str: ...
 def iso(moment: None) -> None: ...
 def iso(moment: datetime | None) -> str | None:
     """The API's form of a time: ISO 8601 in UTC with microseconds and ``+00:00``."""
-    aware = utc(moment)
-    return aware.isoformat(timespec="microseconds") if aware else None
+    found = aware(moment)
+    return found.isoformat(timespec="microseconds") if found else None

@@ -25,7 +25,7 @@ from grader.models import (
     now,
 )
 from grader.services.workers import ALIVE_SECONDS
-from grader.times import utc
+from grader.times import aware
 
 FULL = 1e-9  # a score this close to the maximum is full marks
 
@@ -84,7 +84,7 @@ def overview(session: Session, moment: datetime | None = None) -> Overview:
             select(Submission.status, func.count(Submission.id)).group_by(Submission.status)
         ).all()
     )
-    oldest = utc(
+    oldest = aware(
         session.scalar(select(func.min(Submission.created_at)).where(Submission.status == Status.queued))
     )
     return Overview(
@@ -113,7 +113,7 @@ def live_workers(session: Session, moment: datetime | None = None) -> list[Worke
             name=row.name,
             host=row.host,
             pid=row.pid,
-            seen_seconds_ago=max(0.0, (moment - (utc(row.seen_at) or moment)).total_seconds()),
+            seen_seconds_ago=max(0.0, (moment - (aware(row.seen_at) or moment)).total_seconds()),
             layers=sorted(k for k, on in row.mechanisms.get("active", {}).items() if on),
             missing=dict(row.mechanisms.get("missing", {})),
         )
@@ -275,7 +275,7 @@ def list_users(session: Session) -> list[UserRow]:
         .outerjoin(works, works.c.user_id == User.id)
         .order_by(User.role, User.username)
     ).all()
-    return [UserRow(u.id, u.username, u.role.value, utc(u.created_at), t, s) for u, t, s in rows]
+    return [UserRow(u.id, u.username, u.role.value, aware(u.created_at), t, s) for u, t, s in rows]
 
 
 @dataclass(frozen=True)
@@ -293,7 +293,7 @@ class TokenLine:
 def token_line(row: ApiToken) -> TokenLine:
     """A token row as plain data."""
     return TokenLine(
-        row.id, row.name, row.prefix, utc(row.created_at), utc(row.last_used_at), utc(row.revoked_at)
+        row.id, row.name, row.prefix, aware(row.created_at), aware(row.last_used_at), aware(row.revoked_at)
     )
 
 
@@ -312,7 +312,7 @@ class SubmissionLine:
 def lines(rows: list[Submission]) -> list[SubmissionLine]:
     """Submissions as list lines."""
     return [
-        SubmissionLine(r.id, r.exercise_slug, utc(r.created_at), r.status.value, r.score, r.max_score)
+        SubmissionLine(r.id, r.exercise_slug, aware(r.created_at), r.status.value, r.score, r.max_score)
         for r in rows
     ]
 
@@ -338,7 +338,7 @@ def regrade_audit(session: Session, submission_id: int) -> list[AuditRow]:
         .order_by(Regrade.id)
     ).all()
     return [
-        AuditRow(name, r.reason, r.old_score, r.new_score, utc(r.created_at), utc(r.completed_at))
+        AuditRow(name, r.reason, r.old_score, r.new_score, aware(r.created_at), aware(r.completed_at))
         for r, name in rows
     ]
 
@@ -351,8 +351,8 @@ def grading_details(row: Submission) -> dict[str, Any]:
         "attempts": row.attempts,
         "seed": row.seed,
         "grading_ms": row.grading_ms,
-        "started_at": utc(row.started_at),
-        "graded_at": utc(row.graded_at),
+        "started_at": aware(row.started_at),
+        "graded_at": aware(row.graded_at),
         "fault": row.error,
         "report_status": report.get("status"),
         "webhook": report.get("webhook"),

@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from grader.messages import where
-from grader.times import iso, utc
+from grader.times import aware, iso
 
 # Statements are CommonMark written by instructors; raw HTML in them is shown as text, not run.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -49,11 +49,11 @@ def time_tag(moment: datetime | str | None, seconds: bool = False) -> Markup:
     into the reader's local time (a page without scripts still says which zone it is)."""
     if moment is None or moment == "":
         return Markup("–")
-    aware = utc(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
-    day, hour = aware.strftime("%Y-%m-%d"), aware.strftime("%H:%M:%S" if seconds else "%H:%M")
+    found = aware(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    day, hour = found.strftime("%Y-%m-%d"), found.strftime("%H:%M:%S" if seconds else "%H:%M")
     extra = " data-seconds" if seconds else ""
     # Two spans: a narrow column may wrap between the date and the hour, never inside the date.
-    stamp = escape(iso(aware))
+    stamp = escape(iso(found))
     return Markup(
         f'<time datetime="{stamp}" data-local{extra}><span>{day}</span> <span>{hour} UTC</span></time>'
     )

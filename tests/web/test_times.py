@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from grader.models import Role
 from grader.settings import Settings
-from grader.times import iso, utc
+from grader.times import aware, iso
 from grader.web.formatting import time_tag
 from tests.service.conftest import auth
 from tests.web.conftest import grade_now, make_user, sign_in
@@ -30,8 +30,8 @@ def test_one_form_whatever_the_database_gives_back() -> None:
     shanghai = moment.astimezone(timezone(timedelta(hours=8)))
     naive = moment.replace(tzinfo=None)  # as SQLite returns it
     assert iso(moment) == iso(shanghai) == iso(naive) == "2026-03-04T05:06:07.000000+00:00"
-    assert utc(shanghai) == moment and utc(shanghai).tzinfo == UTC
-    assert utc(None) is None and iso(None) is None
+    assert aware(shanghai) == moment and aware(shanghai).tzinfo == UTC
+    assert aware(None) is None and iso(None) is None
 
 
 def _times_in(body: object) -> list[str]:
