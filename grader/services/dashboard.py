@@ -22,10 +22,10 @@ from grader.models import (
     Submission,
     User,
     WorkerHeartbeat,
-    aware,
     now,
 )
 from grader.services.workers import ALIVE_SECONDS
+from grader.times import aware
 
 FULL = 1e-9  # a score this close to the maximum is full marks
 
@@ -156,7 +156,7 @@ def pass_rates(session: Session) -> list[PassRate]:
 
 @dataclass(frozen=True)
 class FailingCase:
-    """A case students fail, how often, and what they are told most often (in English)."""
+    """A case students fail, how often, and what they are told most often."""
 
     case: str
     count: int
@@ -173,10 +173,11 @@ class MutantSeen:
     students: int
 
 
-def failing_cases(session: Session, slug: str, most: int = 10) -> list[FailingCase]:
+def failing_cases(session: Session, slug: str, lang: str = "en", most: int = 10) -> list[FailingCase]:
     """The most failed cases of an exercise (graded work), each with its three commonest messages."""
+    in_lang = CaseResultRow.message_zh if lang == "zh" else CaseResultRow.message_en
     rows = session.execute(
-        select(CaseResultRow.name, CaseResultRow.message_en)
+        select(CaseResultRow.name, in_lang)
         .join(Submission, Submission.id == CaseResultRow.submission_id)
         .where(
             Submission.exercise_slug == slug,

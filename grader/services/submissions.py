@@ -22,6 +22,7 @@ from grader.models import CaseResultRow, Regrade, Role, Status, Submission, User
 from grader.report import Report
 from grader.services.catalog import current_version
 from grader.source_loader import Source
+from grader.times import iso
 
 # The tables themselves, for the worker's per-submission statements: plain Core statements
 # skip the ORM's bookkeeping, which cost more CPU than the database's own work.
@@ -346,8 +347,8 @@ def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
         "student": row.user.username,
         "attempts": row.attempts,
         "regrading": row.regrade_requested_at is not None,  # the score stands until it records
-        "created_at": row.created_at.isoformat(),
-        "graded_at": row.graded_at.isoformat() if row.graded_at else None,
+        "created_at": iso(row.created_at),
+        "graded_at": iso(row.graded_at),
     }
     if not full:
         return data

@@ -25,10 +25,11 @@ from sqlalchemy import Table, case, select, update
 from sqlalchemy.orm import Session
 
 from grader.db import chunked
-from grader.models import ExerciseRegrade, Status, Submission, WorkerHeartbeat, aware, now
+from grader.models import ExerciseRegrade, Status, Submission, WorkerHeartbeat, now
 from grader.services.leases import hold_lease
 from grader.services.submissions import claimed_condition, waiting_condition
 from grader.services.workers import ALIVE_SECONDS
+from grader.times import aware
 
 _SUBMISSIONS = cast(Table, Submission.__table__)
 LEASE = "sweep"

@@ -9,9 +9,10 @@ from flask import Blueprint, Response, jsonify, request
 from grader.bank import load_bank
 from grader.db import unit_of_work
 from grader.errors import BadRequest, Invalid, NotFound
-from grader.models import User, iso
+from grader.models import User
 from grader.services import exercise_views, gradebook, intake, regrade, submissions
 from grader.source_loader import MAX_SOURCE_BYTES, Source
+from grader.times import iso
 from grader.web import limits
 from grader.web.auth import current_user, instructor_required, login_required
 from grader.web.common import app_settings, exercise_or_404

@@ -49,7 +49,7 @@ def exercise(slug: str) -> Any:
     found = exercise_or_404(slug)
     with unit_of_work(app_settings().database_url) as db:
         stats = gradebook.exercise_stats(db, slug)
-        failing = dashboard.failing_cases(db, slug)
+        failing = dashboard.failing_cases(db, slug, language())
         mutants = dashboard.mutants_seen(db, found, language())
         first_full = dashboard.attempts_to_full(db, slug)
         queued = regrade.count_exercise(db, slug)
