@@ -1,0 +1,5 @@
+"""The stats unit: standardizing, losses, low-rank approximation and PCA."""
+
+from grader.exercise import text
+
+TITLE = text("Statistics", "统计")

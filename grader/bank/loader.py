@@ -10,7 +10,7 @@ import pkgutil
 from functools import cache
 
 import exercises
-from grader.grading.exercise import Exercise
+from grader.grading.exercise import Exercise, Text, pick
 
 
 class UnknownExercise(KeyError):
@@ -45,6 +45,23 @@ def load_bank() -> dict[str, Exercise]:
 
 
 UNITS = ["tensors", "linalg", "autograd", "activations", "optim", "ops", "stats"]
+
+
+def unit_title(unit: str, lang: str) -> str:
+    """A unit's title in ``lang`` (the ``TITLE`` of its package), or its name without one."""
+    title = _unit_titles().get(unit)
+    return pick(title, lang) if title else unit
+
+
+@cache
+def _unit_titles() -> dict[str, Text]:
+    titles: dict[str, Text] = {}
+    for info in pkgutil.iter_modules(exercises.__path__):
+        if info.ispkg:
+            title = getattr(importlib.import_module(f"exercises.{info.name}"), "TITLE", None)
+            if isinstance(title, dict):
+                titles[info.name] = title
+    return titles
 
 
 def get_exercise(slug: str) -> Exercise:

@@ -8,6 +8,10 @@ from typing import Any
 
 import requests
 
+from grader.cli.text import result_text
+
+FULL_MARKS_SLACK = 1e-9  # the sum of the cases' points may miss the maximum by a rounding error
+
 
 class SubmitError(RuntimeError):
     """The service refused the submission or did not answer."""
@@ -57,17 +61,21 @@ def _raise_for_error(response: requests.Response) -> None:
     raise SubmitError(message)
 
 
-def submission_text(submission: dict[str, Any]) -> str:
-    """A submission fetched from the API, as the terminal shows it."""
-    lines = [
-        f"{submission['exercise']}: {submission['score']} / {submission['max_score']}  "
-        f"({submission['status']})"
-    ]
-    if submission.get("message"):
-        lines.append(f"  {submission['message']}")
-    for test in submission.get("tests", []):
-        mark = "PASS" if test["passed"] else "FAIL"
-        lines.append(f"  {mark} [{test['visibility']}] {test['name']}")
-        if not test["passed"]:
-            lines.append(f"       {test['message']}")
-    return "\n".join(lines)
+def submission_text(submission: dict[str, Any], lang: str = "en") -> str:
+    """A submission fetched from the API, printed as ``grader grade`` prints its report."""
+    return result_text(as_result(submission), lang)
+
+
+def as_result(submission: dict[str, Any]) -> dict[str, Any]:
+    """The API's submission in the form of ``grader grade --json`` (passed, failed, invalid or error)."""
+    data = dict(submission)
+    tests = data.get("tests") or []
+    if data["status"] == "error":
+        data["message"] = data.get("error") or data.get("message")
+    elif data.get("message") and not tests:
+        data["status"] = "invalid"
+    elif data["score"] is not None and data["score"] >= data["max_score"] - FULL_MARKS_SLACK:
+        data["status"] = "passed"
+    else:
+        data["status"] = "failed"
+    return data

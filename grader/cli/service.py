@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -300,16 +301,19 @@ def up_cmd(port: int, concurrency: int) -> None:
 
 def _print_welcome(port: int, demo: dict[str, str] | None) -> None:
     url = f"http://127.0.0.1:{port}"
+    grader = _grader_command()
     click.echo(f"\ntensor-grader is up at {url}  (API docs: {url}/api/v1/docs)")
     if demo and "student_password" in demo:
         click.echo(f"portal: sign in at {url}/login as student 'demo', password {demo['student_password']}")
         click.echo(f"        or as instructor 'teacher', password {demo['instructor_password']}")
     if demo:
         token = demo["token"]
+        example = shlex.quote(str(_example_submission()))
         click.echo(f"demo student 'demo', token: {token}")
-        click.echo(f"try:  GRADER_TOKEN={token} grader submit examples/sum_axis.py -e linalg.sum_axis")
+        # Runnable as printed, from any folder: absolute paths, and the port actually served.
+        click.echo(f"try:  GRADER_TOKEN={token} {grader} submit {example} -e linalg.sum_axis --url {url}")
     else:
-        click.echo("make a student and a token:  grader users create NAME && grader tokens create NAME")
+        click.echo(f"make a student and a token:  {grader} users create NAME && {grader} tokens create NAME")
     click.echo("Ctrl-C stops it.\n")
 
 
@@ -320,6 +324,27 @@ def _wait_until_serving(port: int, processes: list[subprocess.Popen[bytes]], tim
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
             return
         time.sleep(0.1)
+
+
+def _grader_command() -> str:
+    """This ``grader`` as an absolute path, which works whether or not its folder is on PATH."""
+    for candidate in (Path(sys.argv[0]), Path(sys.executable).absolute().with_name("grader")):
+        if candidate.name == "grader" and candidate.is_file():
+            return shlex.quote(str(candidate.absolute()))
+    return "grader"
+
+
+def _example_submission() -> Path:
+    """A wrong answer to try the service with: the repository's example, or else a known mistake."""
+    shipped = Path(__file__).resolve().parents[1] / "examples" / "sum_axis_wrong.py"
+    if shipped.is_file():
+        return shipped
+    saved = load_settings().instance_dir.absolute() / "sum_axis_wrong.py"
+    if not saved.exists():
+        from grader.bank.loader import get_exercise
+
+        saved.write_text(get_exercise("linalg.sum_axis").mutants[0].source.lstrip())
+    return saved
 
 
 def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -373,7 +398,7 @@ def _demo_accounts(settings: Settings) -> dict[str, str] | None:
 @click.option("--timeout", default=60.0, show_default=True, help="seconds to wait for the grade")
 def submit_cmd(path: Path, slug: str, url: str, token: str, lang: str, as_json: bool, timeout: float) -> None:
     """Submit PATH to a running service and wait for the grade."""
-    from grader.cli.client import SubmitError, submission_text, submit_and_wait
+    from grader.cli.client import SubmitError, as_result, submission_text, submit_and_wait
 
     try:
         report = submit_and_wait(url, token, path, slug, lang=lang, timeout=timeout)
@@ -382,5 +407,5 @@ def submit_cmd(path: Path, slug: str, url: str, token: str, lang: str, as_json: 
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        click.echo(submission_text(report))
-    sys.exit(0 if report.get("score") == report.get("max_score") else 1)
+        click.echo(submission_text(report, lang))
+    sys.exit(0 if as_result(report)["status"] == "passed" else 1)

@@ -1,11 +1,19 @@
-"""Plain-text renderings for the terminal: a graded report, an exercise statement."""
+"""Plain-text renderings for the terminal: a graded report, an exercise statement.
+
+``grader grade`` and ``grader submit`` print a result through the same ``result_text``. This
+module imports nothing that imports torch at load time, so ``grader submit`` (a small HTTP
+client) starts without it: the statement's imports wait until a statement is printed.
+"""
 
 from __future__ import annotations
 
-from grader.grading.compare import format_value
-from grader.grading.exercise import Exercise, pick
-from grader.grading.report import Report
-from grader.grading.trusted import Raised, call_trusted
+from typing import TYPE_CHECKING, Any
+
+from grader.bank.case_names import case_name
+
+if TYPE_CHECKING:
+    from grader.grading.exercise import Exercise
+    from grader.grading.report import Report
 
 LABELS = {
     "en": {
@@ -39,34 +47,43 @@ LABELS = {
 
 def report_text(report: Report, lang: str) -> str:
     """A graded report as the terminal shows it."""
-    data = report.to_dict(lang)
+    return result_text(report.to_dict(lang), lang)
+
+
+def result_text(data: dict[str, Any], lang: str) -> str:
+    """A result in the JSON form of ``grader grade --json``, as the terminal shows it."""
     words = LABELS[lang]
-    lines = [f"{data['exercise']}: {data['score']:.3g} / {data['max_score']:g}  ({data['status']})"]
-    if data["message"]:
+    score = "–" if data["score"] is None else f"{data['score']:.3g}"
+    lines = [f"{data['exercise']}: {score} / {data['max_score']:g}  ({data['status']})"]
+    if data.get("message"):
         lines.append(f"  {data['message']}")
-    for test in data["tests"]:
+    for test in data.get("tests", []):
         mark = "PASS" if test["passed"] else "FAIL"
         lines.append(
-            f"  {mark} [{words[test['visibility']]}] {test['name']} "
+            f"  {mark} [{words[test['visibility']]}] {case_name(test['name'], lang)} "
             f"({test['points']:.2g}/{test['max_points']:.2g})"
         )
         if not test["passed"]:
             lines.append(f"       {test['message']}")
-    if data["flags"]:
+    if data.get("flags"):
         lines.append(f"{words['flags']}:")
-        lines += [f"  {f['kind']}: {f['name']} {f['where']}".rstrip() for f in data["flags"]]
-    if data["output"]:
+        lines += [f"  {f['kind']}: {f['name']} {f.get('where', '')}".rstrip() for f in data["flags"]]
+    if data.get("output"):
         lines.append(f"{words['output']}:")
         lines += ["  | " + line for line in data["output"].rstrip("\n").split("\n")]
-        if data["output_truncated"]:
+        if data.get("output_truncated"):
             lines.append("  " + words["truncated"])
-    if data["hidden_output_bytes"]:
+    if data.get("hidden_output_bytes"):
         lines.append(words["hidden_output"].format(n=data["hidden_output_bytes"]))
     return "\n".join(lines)
 
 
 def statement_text(exercise: Exercise, lang: str) -> str:
     """An exercise as a student sees it: title, statement, signature, public examples, starter."""
+    from grader.grading.compare import format_value
+    from grader.grading.exercise import pick
+    from grader.grading.trusted import Raised, call_trusted
+
     words = LABELS[lang]
     lines = [
         f"{exercise.slug} — {pick(exercise.title, lang)}  ({exercise.points:g} {words['points']})",
@@ -87,7 +104,7 @@ def statement_text(exercise: Exercise, lang: str) -> str:
             if isinstance(outcome, Raised)
             else format_value(outcome.value)
         )
-        lines.append(f"  # {case.name}")
+        lines.append(f"  # {case_name(case.name, lang)}")
         lines.append(f"  {exercise.function}({args}) -> {result}")
     lines += ["", exercise.starter.rstrip()]
     return "\n".join(lines)

@@ -14,10 +14,14 @@ UI: dict[str, tuple[str, str]] = {
     "password": ("Password", "密码"),
     "signed_in_as": ("Signed in as {name}", "当前用户：{name}"),
     "language": ("Language", "语言"),
-    "done_of": ("{done} of {total} exercises at full marks", "已满分 {done} / {total} 道练习"),
+    "done_of": (
+        "{done} of {total} {total:exercise|exercises} at full marks",
+        "已满分 {done} / {total} 道练习",
+    ),
     "unit": ("Unit", "单元"),
     "exercise": ("Exercise", "练习"),
     "points": ("Points", "分值"),
+    "n_points": ("{n} {n:point|points}", "{n} 分"),
     "best": ("Best", "最高分"),
     "attempts": ("Attempts", "提交次数"),
     "state.not-started": ("not started", "未开始"),
@@ -39,6 +43,30 @@ UI: dict[str, tuple[str, str]] = {
         "Or upload a .py or .ipynb file (at most {kib} KiB)",
         "或上传 .py / .ipynb 文件（不超过 {kib} KiB）",
     ),
+    "file_wrong_type": (
+        "{name} was not sent: choose a .py file or a .ipynb notebook.",
+        "{name} 未提交：请选择 .py 文件或 .ipynb 笔记本。",
+    ),
+    "file_too_big": (
+        "{name} was not sent: it is {size} KiB, and files of at most {kib} KiB are accepted. "
+        "Submit only your code.",
+        "{name} 未提交：文件大小为 {size} KiB，上限为 {kib} KiB。请只提交你的代码。",
+    ),
+    "refused.413": ("Not submitted: too large.", "未提交：内容过大。"),
+    "refused.422": (
+        "Not submitted: the grader cannot take this submission.",
+        "未提交：评分服务无法接受这份提交。",
+    ),
+    "refused.429": ("Not submitted: too many submissions in a short time.", "未提交：短时间内提交次数过多。"),
+    "refused.503": (
+        "Not submitted: the grading service is unavailable for a moment. Submit again shortly.",
+        "未提交：评分服务暂时不可用，请稍后重新提交。",
+    ),
+    "refused.network": (
+        "Not submitted: the grader could not be reached. Check your connection and submit again.",
+        "未提交：无法连接评分服务。请检查网络连接后重新提交。",
+    ),
+    "refused.other": ("Not submitted.", "未提交。"),
     "submit": ("Submit", "提交"),
     "submitting": ("Submitting…", "正在提交…"),
     "result": ("Result", "结果"),
@@ -49,8 +77,9 @@ UI: dict[str, tuple[str, str]] = {
     "error": ("The grader failed", "评分出错"),
     "score": ("Score", "得分"),
     "case": ("Case", "测试"),
-    "cases_passed": ("{n} of {total} cases passed", "通过 {n} / {total} 个测试"),
+    "cases_passed": ("{n} of {total} {total:case|cases} passed", "通过 {n} / {total} 个测试"),
     "passed": ("passed", "通过"),
+    "invalid": ("could not run", "无法运行"),
     "failed": ("failed", "未通过"),
     "public": ("public", "公开"),
     "hidden": ("hidden", "隐藏"),
@@ -69,7 +98,7 @@ UI: dict[str, tuple[str, str]] = {
     "score_over_time": ("Score over time", "得分变化"),
     "no_attempts": ("No submissions yet.", "还没有提交。"),
     "error_title": ("Something went wrong", "出错了"),
-    "retry_in": ("Try again in {s} seconds.", "请在 {s} 秒后重试。"),
+    "retry_in": ("Try again in {s} {s:second|seconds}.", "请在 {s} 秒后重试。"),
     "go_home": ("Back to the start page", "返回首页"),
     "connection_lost": ("Connection lost; retrying…", "连接中断，正在重试…"),
     "skip": ("Skip to content", "跳到正文"),
@@ -146,7 +175,8 @@ UI: dict[str, tuple[str, str]] = {
     "d.mean_best": ("Mean best score", "平均最高分"),
     "d.no_submissions": ("No submissions yet.", "还没有提交。"),
     "d.exercise_meta": (
-        "{submissions} graded submissions from {students} students, {full} at full marks",
+        "{submissions} graded {submissions:submission|submissions} from {students} "
+        "{students:student|students}, {full} at full marks",
         "{students} 名学生的 {submissions} 次已评分提交，{full} 人满分",
     ),
     "d.student_view": ("the exercise as students see it", "学生看到的题目"),
@@ -162,7 +192,7 @@ UI: dict[str, tuple[str, str]] = {
     "d.no_graded": ("Nothing graded yet.", "还没有已评分的提交。"),
     "d.failing": ("Most failed cases", "最常失败的测试"),
     "d.failures": ("Failures", "失败次数"),
-    "d.common_messages": ("Most common messages (English)", "最常见的反馈（英文）"),
+    "d.common_messages": ("Most common messages", "最常见的反馈"),
     "d.no_failures": ("No failed case yet.", "还没有失败的测试。"),
     "d.mutants": ("Mistakes recognised", "识别出的典型错误"),
     "d.mutants_note": (
@@ -175,10 +205,11 @@ UI: dict[str, tuple[str, str]] = {
     "d.submissions": ("Submissions", "提交"),
     "d.students": ("Students", "学生"),
     "d.no_mutants": ("No known mistake recognised yet.", "还没有识别出已知错误。"),
-    "d.known_mutants": ("The {n} known mistakes of this exercise", "本题的 {n} 个已知错误"),
+    "d.known_mutants": ("Known mistakes of this exercise ({n})", "本题的已知错误（{n} 个）"),
     "d.first_full": ("Attempts to first full score", "首次满分所需的提交次数"),
     "d.first_full_median": (
-        "Median {median} submissions; {reached} students reached full marks, {not_yet} not yet.",
+        "Median {median} {median:submission|submissions}; {reached} {reached:student|students} "
+        "reached full marks, {not_yet} not yet.",
         "中位数 {median} 次；{reached} 名学生已满分，{not_yet} 名尚未。",
     ),
     "d.first_full_label": (
@@ -191,12 +222,13 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "d.regrade_all": ("Regrade every submission", "重新评分全部提交"),
     "d.regrade_all_note": (
-        "Grades all {n} submissions of this exercise again against its current version; "
+        "Grades the {n} {n:submission|submissions} of this exercise again against its current version; "
         "each regrade is audited.",
         "按本题当前版本重新评分全部 {n} 次提交；每次重评都有记录。",
     ),
     "d.regrade_confirm": (
-        "I understand: {n} submissions are graded again and their scores may change",
+        "I understand: {n} {n:submission is|submissions are} graded again and "
+        "{n:its score|their scores} may change",
         "我明白：{n} 次提交将重新评分，分数可能改变",
     ),
     "d.regrade_keeps": (
@@ -222,10 +254,11 @@ UI: dict[str, tuple[str, str]] = {
     "d.filter": ("Show", "显示"),
     "d.csv": ("Download CSV", "下载 CSV"),
     "d.gradebook_note": (
-        "{students} students × {exercises} exercises; best graded score. Click a column header to sort.",
+        "{students} {students:student|students} × {exercises} {exercises:exercise|exercises}; "
+        "best graded score. Click a column header to sort.",
         "{students} 名学生 × {exercises} 道练习；最高已评分成绩。点击列标题排序。",
     ),
-    "d.student_meta": ("{n} submissions", "{n} 次提交"),
+    "d.student_meta": ("{n} {n:submission|submissions}", "{n} 次提交"),
     "d.tokens": ("API tokens", "API 令牌"),
     "d.live_tokens": ("Live API tokens", "有效 API 令牌"),
     "d.pages": ("Pages", "分页"),
@@ -246,7 +279,10 @@ UI: dict[str, tuple[str, str]] = {
     "d.graded_at": ("Graded", "评分完成"),
     "d.hidden_output": ("Output of hidden cases (not shown)", "隐藏测试的输出（不显示）"),
     "d.webhook": ("Webhook", "Webhook"),
-    "d.webhook_state": ("{attempts} attempts, last answer {status}", "尝试 {attempts} 次，最近响应 {status}"),
+    "d.webhook_state": (
+        "{attempts} {attempts:attempt|attempts}, last answer {status}",
+        "尝试 {attempts} 次，最近响应 {status}",
+    ),
     "d.fault": ("Grader fault", "评分故障"),
     "d.regrade": ("Regrade this submission", "重新评分此提交"),
     "d.audit": ("Regrades", "重评记录"),
@@ -330,8 +366,22 @@ UI: dict[str, tuple[str, str]] = {
 }
 
 
+class _Count:
+    """A value in a UI text; its format spec may choose a word by it (English plurals):
+    ``"{n} {n:case|cases}"`` reads "1 case", "3 cases", "0.5 cases"."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if str(self.value) in ("1", "1.0") else many
+        return format(self.value, spec)
+
+
 def translate(key: str, lang: str, **values: object) -> str:
     """The UI text for ``key`` in ``lang`` (English when the key or language is unknown)."""
     english, chinese = UI.get(key, (key, key))
     text = chinese if lang == "zh" else english
-    return text.format(**values) if values else text
+    return text.format(**{name: _Count(value) for name, value in values.items()}) if values else text

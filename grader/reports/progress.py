@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.submissions.models import Status, Submission
+from grader.times import aware
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def history(session: Session, user_id: int, slug: str, limit: int = 200) -> list
         .order_by(Submission.id.desc())
         .limit(limit)
     ).all()
-    return [Attempt(i, at, status.value, score, top) for i, at, status, score, top in reversed(rows)]
+    return [Attempt(i, aware(at), status.value, score, top) for i, at, status, score, top in reversed(rows)]
 
 
 def last_source(session: Session, user_id: int, slug: str) -> str | None:

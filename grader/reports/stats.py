@@ -20,7 +20,7 @@ FULL = 1e-9  # a score this close to the maximum is full marks
 
 @dataclass(frozen=True)
 class FailingCase:
-    """A case students fail, how often, and what they are told most often (in English)."""
+    """A case students fail, how often, and what they are told most often."""
 
     case: str
     count: int
@@ -37,10 +37,11 @@ class MutantSeen:
     students: int
 
 
-def failing_cases(session: Session, slug: str, most: int = 10) -> list[FailingCase]:
+def failing_cases(session: Session, slug: str, lang: str = "en", most: int = 10) -> list[FailingCase]:
     """The most failed cases of an exercise (graded work), each with its three commonest messages."""
+    in_lang = CaseResultRow.message_zh if lang == "zh" else CaseResultRow.message_en
     rows = session.execute(
-        select(CaseResultRow.name, CaseResultRow.message_en)
+        select(CaseResultRow.name, in_lang)
         .join(Submission, Submission.id == CaseResultRow.submission_id)
         .where(
             Submission.exercise_slug == slug,

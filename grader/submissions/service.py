@@ -16,7 +16,7 @@ from grader.bank.catalog import current_version
 from grader.errors import NotFound, RateLimited
 from grader.grading.source_loader import Source
 from grader.submissions.models import Status, Submission
-from grader.times import now
+from grader.times import iso, now
 
 
 def submit(
@@ -132,8 +132,8 @@ def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
         "student": row.user.username,
         "attempts": row.attempts,
         "regrading": row.regrade_requested_at is not None,  # the score stands until it records
-        "created_at": row.created_at.isoformat(),
-        "graded_at": row.graded_at.isoformat() if row.graded_at else None,
+        "created_at": iso(row.created_at),
+        "graded_at": iso(row.graded_at),
     }
     if not full:
         return data

@@ -53,7 +53,7 @@ def exercise(slug: str) -> Any:
     found = exercise_or_404(slug)
     with unit_of_work(app_settings().database_url) as db:
         summary = stats.exercise_stats(db, slug)
-        failing = stats.failing_cases(db, slug)
+        failing = stats.failing_cases(db, slug, language())
         mutants = stats.mutants_seen(db, found, language())
         first_full = stats.attempts_to_full(db, slug)
         queued = regrade.count_exercise(db, slug)

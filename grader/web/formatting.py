@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from grader.i18n.messages import where
+from grader.times import aware, iso
 
 # Statements are CommonMark written by instructors; raw HTML in them is shown as text, not run.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -38,3 +42,23 @@ def points(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{round(value, 2):g}"
+
+
+def time_tag(moment: datetime | str | None, seconds: bool = False) -> Markup:
+    """A time as a page shows it: UTC, labelled so, in a ``<time>`` that static/time.js turns
+    into the reader's local time (a page without scripts still says which zone it is)."""
+    if moment is None or moment == "":
+        return Markup("–")
+    found = aware(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    day, hour = found.strftime("%Y-%m-%d"), found.strftime("%H:%M:%S" if seconds else "%H:%M")
+    extra = " data-seconds" if seconds else ""
+    # Two spans: a narrow column may wrap between the date and the hour, never inside the date.
+    stamp = escape(iso(found))
+    return Markup(
+        f'<time datetime="{stamp}" data-local{extra}><span>{day}</span> <span>{hour} UTC</span></time>'
+    )
+
+
+def flag_where(flag: dict[str, Any], lang: str) -> str:
+    """Where a flag points in the student's code ("line 4", "cell 3, line 2") in ``lang``."""
+    return where({"file": flag.get("file", ""), "line": flag.get("line")}, lang).strip(" ()（）")

@@ -7,8 +7,10 @@ from typing import Any
 from flask import Flask, Response, request
 
 from grader.accounts.service import MIN_PASSWORD
+from grader.bank.case_names import case_name
+from grader.bank.loader import unit_title
 from grader.i18n.ui_text import translate
-from grader.web.formatting import points, show_args, show_value, statement_html
+from grader.web.formatting import flag_where, points, show_args, show_value, statement_html, time_tag
 from grader.web.sessions import is_instructor, language, page_user
 
 # Scripts only from this site, never inline: a student's code shown on a page cannot run.
@@ -26,6 +28,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(show_value, "value")
     app.add_template_filter(show_args, "args")
     app.add_template_filter(points, "points")
+    app.add_template_filter(time_tag, "when")
+    app.add_template_filter(case_name, "case_name")
+    app.add_template_filter(unit_title, "unit_title")
+    app.add_template_filter(flag_where, "flag_where")
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

@@ -99,14 +99,33 @@ def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"{url} did not answer in 60 s")
 
 
+def cjk_font_missing() -> str | None:
+    """Why Chinese text would render as boxes (no font for it, as fontconfig sees it), or None."""
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30)
+    except FileNotFoundError:
+        return "fc-list is not installed, so no font can show Chinese (apt-get install fonts-wqy-microhei)"
+    if found.returncode != 0 or not found.stdout.strip():
+        return (
+            "no font for Chinese (`fc-list :lang=zh` finds none): the Chinese pages' screenshots would "
+            "show boxes (apt-get install fonts-wqy-microhei)"
+        )
+    return None
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless. Missing: skipped, unless GRADER_REQUIRE_BROWSER is set (CI)."""
+    """Debian's chromium, headless, with a font for Chinese. Either missing: skipped, unless
+    GRADER_REQUIRE_BROWSER is set (CI), where it fails and says what to install."""
+    problems = []
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        problems.append(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    if font := cjk_font_missing():
+        problems.append(font)
+    if problems:
         if os.environ.get("GRADER_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail("; ".join(problems))
+        pytest.skip("; ".join(problems))
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield launched

@@ -40,30 +40,27 @@ def test_up_then_submit(tmp_path: Path) -> None:
         assert service.stdout is not None
         printed = ""
         deadline = time.time() + 120
-        while "token:" not in printed:
+        while "Ctrl-C stops it." not in printed:
             assert time.time() < deadline and service.poll() is None, printed
             printed += service.stdout.readline()
         assert f"http://127.0.0.1:{port}" in printed
-        token = re.search(r"token: (\S+)", printed).group(1)  # type: ignore[union-attr]
+        # The banner's hint runs as printed: from another folder, without the venv on PATH.
+        hint = re.search(r"^try:  (.+)$", printed, re.M).group(1)  # type: ignore[union-attr]
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
         submitted = subprocess.run(
-            [
-                GRADER,
-                "submit",
-                str(EXAMPLE),
-                "--exercise",
-                "linalg.sum_axis",
-                "--url",
-                f"http://127.0.0.1:{port}",
-                "--timeout",
-                "90",
-            ],
-            env={**environment, "GRADER_TOKEN": token},
+            ["/bin/sh", "-c", hint + " --timeout 90"],
+            cwd=elsewhere,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(elsewhere), "LANG": "C.UTF-8"},
             capture_output=True,
             text=True,
             timeout=150,
         )
-        assert submitted.returncode == 0, submitted.stdout + submitted.stderr
-        assert submitted.stdout.startswith("linalg.sum_axis: 10.0 / 10.0  (graded)")
+        assert submitted.returncode == 1, submitted.stdout + submitted.stderr  # a wrong answer
+        lines = submitted.stdout.splitlines()
+        assert re.fullmatch(r"linalg\.sum_axis: [\d.]+ / 10  \(failed\)", lines[0]), submitted.stdout
+        assert re.search(r"^  FAIL \[public\] .+ \(0/0\.71\)$", submitted.stdout, re.M), submitted.stdout
+        assert "you changed the input `x` in place" in submitted.stdout
         _sign_in_to_the_portal(f"http://127.0.0.1:{port}", printed)
         assert (tmp_path / "grader.db").exists() and (tmp_path / "broker.db").exists()
         # `kill` reaches `grader up` alone: it stops the API and the worker before it exits.
@@ -126,7 +123,7 @@ def _processes_of(*patterns: str) -> list[int]:
 
 
 def _sign_in_to_the_portal(url: str, printed: str) -> None:
-    """The printed demo student signs in and sees the graded exercise at full marks."""
+    """The printed demo student signs in and sees the exercise graded."""
     password = re.search(r"as student 'demo', password (\S+)", printed).group(1)  # type: ignore[union-attr]
     browser = requests.Session()
     form = browser.get(f"{url}/login", timeout=10).text
@@ -135,7 +132,8 @@ def _sign_in_to_the_portal(url: str, printed: str) -> None:
         f"{url}/login", data={"username": "demo", "password": password, "csrf_token": token}, timeout=30
     )
     assert page.url.endswith("/exercises"), page.url
-    assert '<li class="exercise-item state-full" data-slug="linalg.sum_axis">' in page.text
+    graded = r'<li class="exercise-item state-(partial|zero)" data-slug="linalg.sum_axis">'
+    assert re.search(graded, page.text)
 
 
 def test_ctrl_c_stops_grader_up_quickly_and_quietly(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@
           const pending = response.headers.get("X-Grading-Pending") === "1";
           return response.text().then(function (html) {
             target.innerHTML = html;
+            if (window.tensorTimes) window.tensorTimes.localise(target);
             failures = 0;
             if (pending && Date.now() - started < POLL_GIVE_UP_MS) {
               delay = Math.min(delay * 1.5, POLL_MAX_MS);
@@ -74,6 +75,52 @@
     }
   }
 
+  // Texts of the page's language, written by the server into the form's data attributes. Their
+  // fields are filled in here as ui_text.translate fills them: "{n}", and "{n:case|cases}" for
+  // the English word that goes with the number.
+  function say(form, key, fields) {
+    const values = fields || {};
+    return (form.dataset[key] || "").replace(/\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}/g, function (field, name, one, many) {
+      if (!(name in values)) return field;
+      if (one === undefined) return String(values[name]);
+      return String(values[name]) === "1" ? one : many;
+    });
+  }
+
+  // A file the server would refuse is refused when it is chosen, with the reason, and never sent.
+  function refuseFile(form, file) {
+    const name = file.name;
+    if (!/\.(py|ipynb)$/i.test(name)) return say(form, "wrongType", { name: name });
+    const limit = Number(form.dataset.maxKib) * 1024;
+    if (limit && file.size > limit) {
+      return say(form, "tooBig", { name: name, size: Math.ceil(file.size / 1024), kib: form.dataset.maxKib });
+    }
+    return "";
+  }
+
+  // The result panel after a refused submission: what happened in the page's language, then the
+  // server's own message. Built as text nodes: the message is never parsed as HTML.
+  function showRefusal(form, target, status, message, retryAfter) {
+    const known = { 413: "refused413", 422: "refused422", 429: "refused429", 503: "refused503" };
+    const panel = document.createElement("div");
+    panel.className = "result-panel status-refused";
+    panel.dataset.status = "refused";
+    const alert = document.createElement("p");
+    alert.className = "alert";
+    alert.setAttribute("role", "alert");
+    const head = document.createElement("strong");
+    head.textContent = status === 0 ? say(form, "refusedNetwork") : say(form, known[status] || "refusedOther");
+    alert.appendChild(head);
+    if (message) alert.appendChild(document.createTextNode(" " + message));
+    panel.appendChild(alert);
+    if (retryAfter) {
+      const wait = document.createElement("p");
+      wait.textContent = say(form, "retryIn", { s: retryAfter });
+      panel.appendChild(wait);
+    }
+    target.replaceChildren(panel);
+  }
+
   function setupSubmitForm(form) {
     const button = document.getElementById("submit-button");
     const errorBox = document.getElementById("submit-error");
@@ -96,7 +143,14 @@
     fileInput.addEventListener("change", function () {
       const file = fileInput.files && fileInput.files[0];
       showError(errorBox, "");
-      if (!file || !file.name.endsWith(".py")) return;
+      if (!file) return;
+      const refusal = refuseFile(form, file);
+      if (refusal) {
+        fileInput.value = "";
+        showError(errorBox, refusal);
+        return;
+      }
+      if (!/\.py$/i.test(file.name)) return;
       file.text().then(function (text) {
         setCode(code, text);
         fileInput.value = "";
@@ -106,7 +160,11 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       showError(errorBox, "");
-      resultBody.textContent = button.dataset.busyLabel || "";
+      const busy = document.createElement("p");
+      busy.className = "muted";
+      busy.textContent = button.dataset.busyLabel || "";
+      resultBody.replaceChildren(busy);
+      resultBody.setAttribute("aria-busy", "true");
       button.disabled = true;
       button.textContent = button.dataset.busyLabel || idleLabel;
       fetch(form.action, {
@@ -117,24 +175,26 @@
       })
         .then(function (response) {
           return response.json().catch(function () {
-            return { error: { message: "HTTP " + response.status } };
+            return {};
           }).then(function (body) {
-            if (!response.ok) {
-              let message = (body.error && body.error.message) || "HTTP " + response.status;
-              const retry = response.headers.get("Retry-After");
-              if (retry) message += " (" + retry + " s)";
-              throw new Error(message);
+            if (!response.ok || !body.fragment) {
+              const message = (body.error && body.error.message) || "HTTP " + response.status;
+              showRefusal(form, resultBody, response.status, message, response.headers.get("Retry-After"));
+              resultBody.removeAttribute("aria-busy");
+              return;
             }
             fileInput.value = "";
-            resultBody.setAttribute("aria-busy", "true");
             pollResult(body.fragment, resultBody, function (panel) {
               resultBody.removeAttribute("aria-busy");
               addRecent(panel);
             });
           });
         })
-        .catch(function (error) {
-          showError(errorBox, error.message || String(error));
+        .catch(function () {
+          // No answer came back (offline, connection cut, server down): the browser's own words
+          // for it are in its language, not the page's, so the page's sentence says it alone.
+          showRefusal(form, resultBody, 0, "", null);
+          resultBody.removeAttribute("aria-busy");
         })
         .finally(function () {
           button.disabled = false;
