@@ -7,6 +7,7 @@ import inspect
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader.bank.loader import get_exercise, load_bank
@@ -15,7 +16,6 @@ from grader.errors import Invalid
 from grader.grading.exercise import Exercise
 
 _HASHES: dict[str, str] = {}
-_SYNCED: set[tuple[str, str, str]] = set()  # (database URL, slug, content hash) synced here
 
 
 def content_hash(exercise: Exercise) -> str:
@@ -38,15 +38,32 @@ class Synced:
 
 
 def sync_exercise(session: Session, exercise: Exercise) -> tuple[ExerciseVersion, bool]:
-    """The current version row of an exercise, creating a new version if its content changed."""
+    """The current version row of an exercise, creating a new version if its content changed.
+    The change is made in a savepoint: when two first submissions of a new version race, the
+    loser finds the winner's row instead of failing its transaction."""
     digest = content_hash(exercise)
-    row = session.scalar(
-        select(ExerciseVersion).where(
-            ExerciseVersion.slug == exercise.slug, ExerciseVersion.content_hash == digest
-        )
-    )
+    row = _version(session, exercise.slug, digest)
     if row is not None and row.current:
         return row, False
+    try:
+        with session.begin_nested():
+            return _make_current(session, exercise, digest, row), True
+    except IntegrityError:
+        made = _version(session, exercise.slug, digest)
+        if made is None:
+            raise
+        return made, False
+
+
+def _version(session: Session, slug: str, digest: str) -> ExerciseVersion | None:
+    return session.scalar(
+        select(ExerciseVersion).where(ExerciseVersion.slug == slug, ExerciseVersion.content_hash == digest)
+    )
+
+
+def _make_current(
+    session: Session, exercise: Exercise, digest: str, row: ExerciseVersion | None
+) -> ExerciseVersion:
     for old in session.scalars(
         select(ExerciseVersion).where(
             ExerciseVersion.slug == exercise.slug, ExerciseVersion.current.is_(True)
@@ -70,7 +87,7 @@ def sync_exercise(session: Session, exercise: Exercise) -> tuple[ExerciseVersion
         session.add(row)
     row.current = True
     session.flush()
-    return row, True
+    return row
 
 
 def sync_bank(session: Session) -> list[Synced]:
@@ -95,27 +112,3 @@ def current_version(session: Session, slug: str) -> tuple[Exercise, ExerciseVers
     exercise = find_exercise(slug)
     row, _ = sync_exercise(session, exercise)
     return exercise, row
-
-
-def ensure_synced(database_url: str, slug: str, attempts: int = 3) -> None:
-    """Record the exercise's current version in a transaction of its own, so that concurrent
-    first submissions cannot collide inside theirs: whoever loses the insert race finds the
-    winner's row on the next attempt. Once per database, exercise and process: later callers
-    find the row in their own transaction (``current_version``), with no transaction here."""
-    from sqlalchemy.exc import IntegrityError
-
-    from grader.db import unit_of_work
-
-    exercise = find_exercise(slug)
-    synced = (database_url, slug, content_hash(exercise))
-    if synced in _SYNCED:
-        return
-    for attempt in range(attempts):
-        try:
-            with unit_of_work(database_url) as session:
-                sync_exercise(session, exercise)
-            _SYNCED.add(synced)
-            return
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise

@@ -378,7 +378,7 @@ def _demo_accounts(settings: Settings) -> dict[str, str] | None:
     if not settings.embedded:
         return None
     demo = {"student_password": secrets.token_urlsafe(9), "instructor_password": secrets.token_urlsafe(9)}
-    with unit_of_work(settings.database_url) as session:
+    with database_session() as session:
         accounts.create_user(session, "demo", Role.student, demo["student_password"])
         accounts.create_user(session, "teacher", Role.instructor, demo["instructor_password"])
         demo["token"] = accounts.create_token(session, "demo", "demo")

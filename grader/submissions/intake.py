@@ -1,7 +1,7 @@
 """Accepting a submission, whichever door it came through (the REST API or the portal).
 
-The row is committed as ``queued`` first and only then is its id enqueued, so a broker that
-is down loses nothing: the sweep finds the row and enqueues it later.
+The row is committed as ``queued`` first and only then is its id enqueued (after the caller's
+commit), so a broker that is down loses nothing: the sweep finds the row and enqueues it later.
 """
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kombu.exceptions import OperationalError as BrokerDown
+from sqlalchemy.orm import Session
 
 from grader import queue
 from grader.accounts.models import User
-from grader.bank import catalog
-from grader.db import unit_of_work
 from grader.errors import Invalid, TooLarge
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, load_bytes
 from grader.settings import Settings
@@ -47,6 +45,7 @@ def _load(data: bytes, *, notebook: bool) -> Source:
 
 
 def accept(
+    session: Session,
     settings: Settings,
     user: User,
     slug: str,
@@ -56,28 +55,23 @@ def accept(
     callback_url: str | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """Store a queued submission and enqueue it: (its summary, created). A repeated idempotency
-    key returns the first submission's summary with created False, and enqueues nothing."""
-    if callback_url is not None:  # before the transaction: it may resolve a name
+    """Store a queued submission, to be sent for grading once the session commits: (its
+    summary, created). A repeated idempotency key returns the first submission's summary with
+    created False, and sends nothing."""
+    if callback_url is not None:
         refusal = webhooks.refused_address(callback_url, settings.webhook_allow_private)
         if refusal:
             raise Invalid(f"callback_url refused: {refusal}")
-    catalog.ensure_synced(settings.database_url, slug)
-    with unit_of_work(settings.database_url) as session:
-        row, created = submissions.submit(
-            session,
-            session.merge(user, load=False),  # as authentication left it: no query
-            slug,
-            source,
-            filename=filename,
-            callback_url=callback_url,
-            idempotency_key=idempotency_key,
-            per_minute=settings.submissions_per_minute,
-        )
-        body = submissions.present(row, "en", full=False)
+    row, created = submissions.submit(
+        session,
+        user,
+        slug,
+        source,
+        filename=filename,
+        callback_url=callback_url,
+        idempotency_key=idempotency_key,
+        per_minute=settings.submissions_per_minute,
+    )
     if created:
-        try:
-            queue.enqueue_grading(settings, [body["id"]])
-        except BrokerDown:  # the row is committed: the sweep enqueues it once the broker is back
-            log.exception("broker unavailable; submission %s waits for the sweep", body["id"])
-    return body, created
+        queue.grade_after_commit(session, settings, [row.id])
+    return submissions.present(row, "en", full=False), created

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from grader import queue
 from grader.bank.catalog import current_version
-from grader.db import chunked, unit_of_work
+from grader.db import chunked
 from grader.errors import NotFound
 from grader.settings import Settings
 from grader.submissions.models import ExerciseRegrade, Regrade, Status, Submission
@@ -88,12 +88,11 @@ def request_submission(
     return Ticket(row.id, row.status.value, audit.id, joined=False)
 
 
-def request_one(settings: Settings, submission_id: int, requested_by: int) -> Ticket:
-    """What an instructor's button does: regrade one submission, commit, then enqueue it."""
-    with unit_of_work(settings.database_url) as session:
-        ticket = request_submission(session, submission_id, requested_by)
+def request_one(session: Session, settings: Settings, submission_id: int, requested_by: int) -> Ticket:
+    """What an instructor's button does: regrade one submission, sent once the session commits."""
+    ticket = request_submission(session, submission_id, requested_by)
     if ticket.enqueue:
-        queue.enqueue_grading(settings, [submission_id])
+        queue.grade_after_commit(session, settings, [submission_id])
     return ticket
 
 
@@ -159,13 +158,12 @@ def _exercise_ticket(batch: ExerciseRegrade, *, joined: bool) -> ExerciseTicket:
     return ExerciseTicket(batch.id, batch.exercise_slug, batch.submissions, batch.created_at, joined)
 
 
-def request_exercise(settings: Settings, slug: str, requested_by: int) -> ExerciseTicket:
-    """What an instructor's button does: find or make the exercise's pending regrade, commit,
-    then (if it is new) send the task that dispatches it."""
-    with unit_of_work(settings.database_url) as session:
-        ticket = request_exercise_regrade(session, slug, requested_by)
+def request_exercise(session: Session, settings: Settings, slug: str, requested_by: int) -> ExerciseTicket:
+    """What an instructor's button does: find or make the exercise's pending regrade; a new
+    one's dispatch task is sent once the session commits."""
+    ticket = request_exercise_regrade(session, slug, requested_by)
     if not ticket.joined:
-        queue.enqueue_regrade(settings, ticket.id)
+        queue.regrade_after_commit(session, settings, ticket.id)
     return ticket
 
 

@@ -8,11 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
 
 from grader.accounts import service as accounts
-from grader.db import unit_of_work
 from grader.errors import Gone, Invalid, NotFound, Unauthenticated
 from grader.i18n.ui_text import translate
 from grader.web import limits
-from grader.web.common import app_settings
+from grader.web.db import get_db
 from grader.web.sessions import language, page_user, signed_in, start_session
 
 blueprint = Blueprint("account", __name__)
@@ -30,11 +29,11 @@ def _rules() -> str:
 def set_password(token: str) -> Any:
     """A set-password link's page: the new password twice; an unusable link says why."""
     try:
-        with unit_of_work(app_settings().database_url) as db:
-            username = accounts.password_link(db, token).user.username
-            if request.method == "POST":
-                form = request.form
-                accounts.set_password_with_link(db, token, form.get("password", ""), form.get("again", ""))
+        db = get_db()
+        username = accounts.password_link(db, token).user.username
+        if request.method == "POST":
+            form = request.form
+            accounts.set_password_with_link(db, token, form.get("password", ""), form.get("again", ""))
     except NotFound:
         return render_template("set_password.html", problem="unknown"), 404
     except Gone as exc:
@@ -63,10 +62,10 @@ def change_password() -> Any:
     assert user is not None  # @signed_in
     form = request.form
     try:
-        with unit_of_work(app_settings().database_url) as db:
-            accounts.change_password(
-                db, user.id, form.get("current", ""), form.get("password", ""), form.get("again", "")
-            )
+        db = get_db()
+        accounts.change_password(
+            db, user.id, form.get("current", ""), form.get("password", ""), form.get("again", "")
+        )
     except Unauthenticated:  # counts as a failed sign-in (the limit above)
         return render_template("password.html", error=_t("current_password_wrong")), 401
     except Invalid:

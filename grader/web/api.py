@@ -9,7 +9,6 @@ from flask import Blueprint, Response, jsonify, request
 from grader.accounts.models import User
 from grader.bank import presentation as exercise_views
 from grader.bank.loader import load_bank
-from grader.db import unit_of_work
 from grader.errors import BadRequest, Invalid, NotFound
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
 from grader.reports import gradebook, stats
@@ -19,6 +18,7 @@ from grader.times import iso
 from grader.web import limits
 from grader.web.auth import current_user, instructor_required, login_required
 from grader.web.common import app_settings, exercise_or_404
+from grader.web.db import get_db
 
 blueprint = Blueprint("api", __name__)
 
@@ -87,6 +87,7 @@ def create_submission() -> Any:
     """Queue a submission for grading (202), or return the one an Idempotency-Key made (200)."""
     slug, source, filename, callback = _submission_input()
     body, created = intake.accept(
+        get_db(),
         app_settings(),
         current_user(),
         slug,
@@ -104,9 +105,9 @@ def create_submission() -> Any:
 def show_submission(submission_id: int) -> Any:
     """A submission with its results (the caller's own; instructors see all)."""
     lang = _lang()
-    with unit_of_work(app_settings().database_url) as session:
-        row = submissions.get_visible(session, session.merge(current_user()), submission_id)
-        return jsonify(submissions.present(row, lang))
+    session = get_db()
+    row = submissions.get_visible(session, current_user(), submission_id)
+    return jsonify(submissions.present(row, lang))
 
 
 @blueprint.get("/submissions")
@@ -114,17 +115,17 @@ def show_submission(submission_id: int) -> Any:
 def list_submissions() -> Any:
     """The caller's submissions, newest first; instructors may filter by student and exercise."""
     page, per_page = _positive("page", 1, 100000), _positive("per_page", 20, 100)
-    with unit_of_work(app_settings().database_url) as session:
-        user: User = session.merge(current_user())
-        rows, total = submissions.list_visible(
-            session,
-            user,
-            page=page,
-            per_page=per_page,
-            exercise=request.args.get("exercise"),
-            student=request.args.get("student"),
-        )
-        items = [submissions.present(row, "en", full=False) for row in rows]
+    session = get_db()
+    user: User = current_user()
+    rows, total = submissions.list_visible(
+        session,
+        user,
+        page=page,
+        per_page=per_page,
+        exercise=request.args.get("exercise"),
+        student=request.args.get("student"),
+    )
+    items = [submissions.present(row, "en", full=False) for row in rows]
     return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
 
 
@@ -132,14 +133,14 @@ def list_submissions() -> Any:
 @instructor_required
 def show_gradebook() -> Any:
     """Best score per student and exercise, as JSON or ?format=csv."""
-    with unit_of_work(app_settings().database_url) as session:
-        if request.args.get("format") == "csv":
-            return Response(
-                gradebook.gradebook_csv(session),
-                mimetype="text/csv",
-                headers={"Content-Disposition": "attachment; filename=gradebook.csv"},
-            )
-        return jsonify(gradebook.gradebook(session))
+    session = get_db()
+    if request.args.get("format") == "csv":
+        return Response(
+            gradebook.gradebook_csv(session),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=gradebook.csv"},
+        )
+    return jsonify(gradebook.gradebook(session))
 
 
 @blueprint.get("/exercises/<slug>/stats")
@@ -147,8 +148,8 @@ def show_gradebook() -> Any:
 def exercise_stats(slug: str) -> Any:
     """Statistics of one exercise."""
     exercise_or_404(slug)
-    with unit_of_work(app_settings().database_url) as session:
-        return jsonify(stats.exercise_stats(session, slug))
+    session = get_db()
+    return jsonify(stats.exercise_stats(session, slug))
 
 
 @blueprint.post("/submissions/<int:submission_id>/regrade")
@@ -157,7 +158,7 @@ def exercise_stats(slug: str) -> Any:
 def regrade_submission(submission_id: int) -> Any:
     """Grade one submission again (202); a regrade already pending is joined (200). A graded
     submission keeps its score until the regrade records."""
-    ticket = regrade.request_one(app_settings(), submission_id, current_user().id)
+    ticket = regrade.request_one(get_db(), app_settings(), submission_id, current_user().id)
     body = {
         "id": ticket.submission_id,
         "status": ticket.status,
@@ -174,7 +175,7 @@ def regrade_exercise(slug: str) -> Any:
     """Grade every submission of an exercise again, in the background (202); while one such
     regrade is pending, a repeat joins it (200)."""
     exercise_or_404(slug)
-    ticket = regrade.request_exercise(app_settings(), slug, current_user().id)
+    ticket = regrade.request_exercise(get_db(), app_settings(), slug, current_user().id)
     body = {
         "exercise": slug,
         "regrade": ticket.id,
@@ -190,8 +191,8 @@ def regrade_exercise(slug: str) -> Any:
 def regrade_progress(slug: str) -> Any:
     """The exercise's latest regrade: how many submissions it covers and how many remain."""
     exercise_or_404(slug)
-    with unit_of_work(app_settings().database_url) as session:
-        progress = regrade.latest_progress(session, slug)
+    session = get_db()
+    progress = regrade.latest_progress(session, slug)
     if progress is None:
         raise NotFound(f"{slug} was never regraded")
     return jsonify(

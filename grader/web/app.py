@@ -36,8 +36,9 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     )
     app.config.update(overrides or {})
 
-    from grader.web import account, api, dashboard, health, limits, openapi, pages, portal
+    from grader.web import account, api, dashboard, db, health, limits, openapi, pages, portal
 
+    db.init_app(app)
     csrf.init_app(app)
     csrf.exempt(api.blueprint)  # bearer tokens, not cookies: nothing to forge
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import g, request
 
 from grader.accounts import service as accounts
 from grader.accounts.models import Role, User
-from grader.db import unit_of_work
 from grader.errors import Forbidden, Unauthenticated
+from grader.web.db import get_db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,11 +27,7 @@ def _authenticate() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("send a token: Authorization: Bearer <token> (grader tokens create NAME)")
-    settings = current_app.config["GRADER_SETTINGS"]
-    with unit_of_work(settings.database_url) as session:
-        user = accounts.authenticate(session, token.strip())
-        session.expunge(user)
-    g.user = user
+    g.user = accounts.authenticate(get_db(), token.strip())
 
 
 def login_required(view: F) -> F:

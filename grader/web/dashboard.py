@@ -10,7 +10,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from grader.accounts import service as accounts
 from grader.accounts.models import User
 from grader.bank.loader import load_bank
-from grader.db import unit_of_work
 from grader.errors import Invalid, NotFound
 from grader.grading.exercise import pick
 from grader.i18n.ui_text import translate
@@ -20,6 +19,7 @@ from grader.submissions import regrade
 from grader.submissions import service as submissions
 from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
+from grader.web.db import get_db
 from grader.web.sessions import instructor_page, language, page_user
 
 blueprint = Blueprint("dashboard", __name__)
@@ -40,8 +40,8 @@ def _titles(lang: str) -> dict[str, str]:
 @instructor_page
 def overview() -> Any:
     """Submissions today, queue and workers, pass rates by exercise."""
-    with unit_of_work(app_settings().database_url) as db:
-        data = overview_report.overview(db)
+    db = get_db()
+    data = overview_report.overview(db)
     bars = [(r.slug.split(".", 1)[-1], round(100 * r.full_marks / r.attempted)) for r in data.pass_rates]
     return render_template("dashboard/overview.html", o=data, bars=bars, titles=_titles(language()))
 
@@ -51,13 +51,13 @@ def overview() -> Any:
 def exercise(slug: str) -> Any:
     """Score histogram, failing cases, mistakes recognised, attempts to first full score."""
     found = exercise_or_404(slug)
-    with unit_of_work(app_settings().database_url) as db:
-        summary = stats.exercise_stats(db, slug)
-        failing = stats.failing_cases(db, slug, language())
-        mutants = stats.mutants_seen(db, found, language())
-        first_full = stats.attempts_to_full(db, slug)
-        queued = regrade.count_exercise(db, slug)
-        progress = regrade.latest_progress(db, slug)
+    db = get_db()
+    summary = stats.exercise_stats(db, slug)
+    failing = stats.failing_cases(db, slug, language())
+    mutants = stats.mutants_seen(db, found, language())
+    first_full = stats.attempts_to_full(db, slug)
+    queued = regrade.count_exercise(db, slug)
+    progress = regrade.latest_progress(db, slug)
     top = summary["max_score"] or found.points
     bins = [(f"{top * i / 10:g}–{top * (i + 1) / 10:g}", n) for i, n in enumerate(summary["histogram"])]
     return render_template(
@@ -85,7 +85,7 @@ def regrade_exercise(slug: str) -> Any:
     if request.form.get("confirm") != "yes":
         flash("Nothing was regraded: tick “I understand” to confirm.", "error")
         return redirect(url_for("dashboard.exercise", slug=slug) + "#regrade")
-    ticket = regrade.request_exercise(app_settings(), slug, _me().id)
+    ticket = regrade.request_exercise(get_db(), app_settings(), slug, _me().id)
     if ticket.joined:
         flash(f"A regrade of {slug} is already under way; your request joined it.", "info")
     else:
@@ -105,8 +105,8 @@ def _sort_args(book: dict[str, Any]) -> tuple[str, bool]:
 def show_gradebook() -> Any:
     """Students × exercises, best scores and a total, sorted by any column; filter by unit."""
     unit = request.args.get("unit") or None
-    with unit_of_work(app_settings().database_url) as db:
-        book = gradebook.gradebook(db, unit)
+    db = get_db()
+    book = gradebook.gradebook(db, unit)
     sort, descending = _sort_args(book)
     return render_template(
         "dashboard/gradebook.html",
@@ -124,8 +124,8 @@ def show_gradebook() -> Any:
 def gradebook_csv() -> Any:
     """The gradebook as a CSV download (same columns as the API's)."""
     unit = request.args.get("unit") or None
-    with unit_of_work(app_settings().database_url) as db:
-        body = gradebook.gradebook_csv(db, unit)
+    db = get_db()
+    body = gradebook.gradebook_csv(db, unit)
     name = f"gradebook-{unit}.csv" if unit else "gradebook.csv"
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
@@ -144,11 +144,10 @@ def _page() -> int:
 def student(username: str) -> Any:
     """All of a student's submissions, newest first, a page at a time."""
     page = _page()
-    with unit_of_work(app_settings().database_url) as db:
-        user = accounts.find_user(db, username)
-        rows, total = submissions.list_visible(db, _me(), page=page, per_page=PER_PAGE, student=username)
-        items = submission_details.lines(rows)
-        db.expunge(user)
+    db = get_db()
+    user = accounts.find_user(db, username)
+    rows, total = submissions.list_visible(db, _me(), page=page, per_page=PER_PAGE, student=username)
+    items = submission_details.lines(rows)
     return render_template(
         "dashboard/student.html",
         student=user,
@@ -165,11 +164,11 @@ def student(username: str) -> Any:
 def submission(submission_id: int) -> Any:
     """Any submission: code, result, flags, grading details, regrade audit, a regrade button."""
     lang = language()
-    with unit_of_work(app_settings().database_url) as db:
-        row = submissions.get_visible(db, db.merge(_me()), submission_id)
-        data = submission_page(row, lang)
-        details = submission_details.grading_details(row)
-        audit = submission_details.regrade_audit(db, submission_id)
+    db = get_db()
+    row = submissions.get_visible(db, _me(), submission_id)
+    data = submission_page(row, lang)
+    details = submission_details.grading_details(row)
+    audit = submission_details.regrade_audit(db, submission_id)
     return render_template("dashboard/submission.html", s=data, details=details, audit=audit)
 
 
@@ -178,7 +177,7 @@ def submission(submission_id: int) -> Any:
 @limits.instructor_writes
 def regrade_submission(submission_id: int) -> Any:
     """Queue one submission again (audited), then back to its page."""
-    ticket = regrade.request_one(app_settings(), submission_id, _me().id)
+    ticket = regrade.request_one(get_db(), app_settings(), submission_id, _me().id)
     if ticket.joined:
         flash(f"Submission #{submission_id} is being graded already; your request joined it.", "info")
     else:
@@ -187,8 +186,8 @@ def regrade_submission(submission_id: int) -> Any:
 
 
 def _users_page(status: int = 200, **extra: Any) -> Any:
-    with unit_of_work(app_settings().database_url) as db:
-        users = people.list_users(db)
+    db = get_db()
+    users = people.list_users(db)
     roles = [r.value for r in accounts.roles_creatable_by(_me())]
     return render_template("dashboard/users.html", users=users, roles=roles, **extra), status
 
@@ -208,16 +207,16 @@ def create_user() -> Any:
     form = request.form
     settings = app_settings()
     try:
-        with unit_of_work(settings.database_url) as db:
-            user, link = accounts.register_user(
-                db,
-                _me(),
-                form.get("username", ""),
-                form.get("role", ""),
-                form.get("password", ""),
-                settings.public_url,
-            )
-            name = user.username
+        db = get_db()
+        user, link = accounts.register_user(
+            db,
+            _me(),
+            form.get("username", ""),
+            form.get("role", ""),
+            form.get("password", ""),
+            settings.public_url,
+        )
+        name = user.username
     except Invalid as exc:
         return _users_page(422, error=exc.message, form=form)
     if link is not None:  # no password given: the user chooses one from the link
@@ -229,11 +228,10 @@ def create_user() -> Any:
 def _user_page(
     username: str, new_token: str | None = None, new_link: accounts.IssuedLink | None = None
 ) -> Any:
-    with unit_of_work(app_settings().database_url) as db:
-        user = accounts.find_user(db, username)
-        tokens = [people.token_line(t) for t in accounts.list_tokens(db, username)]
-        may_manage = accounts.may_manage(_me(), user)
-        db.expunge(user)
+    db = get_db()
+    user = accounts.find_user(db, username)
+    tokens = [people.token_line(t) for t in accounts.list_tokens(db, username)]
+    may_manage = accounts.may_manage(_me(), user)
     return render_template(
         "dashboard/user.html",
         user=user,
@@ -261,9 +259,9 @@ def create_token(username: str) -> Any:
     name = request.form.get("name", "").strip() or "api"
     if len(name) > 80:
         raise Invalid("a token name is at most 80 characters")
-    with unit_of_work(app_settings().database_url) as db:
-        accounts.check_may_manage(_me(), accounts.find_user(db, username))
-        token = accounts.create_token(db, username, name)
+    db = get_db()
+    accounts.check_may_manage(_me(), accounts.find_user(db, username))
+    token = accounts.create_token(db, username, name)
     return _user_page(username, new_token=token)
 
 
@@ -272,12 +270,12 @@ def create_token(username: str) -> Any:
 @limits.instructor_writes
 def revoke_token(username: str, token_id: int) -> Any:
     """Revoke one of the user's tokens; it is refused from then on."""
-    with unit_of_work(app_settings().database_url) as db:
-        token = accounts.get_token(db, token_id)
-        if token.user.username != username:
-            raise NotFound(f"{username} has no token {token_id}")
-        accounts.check_may_manage(_me(), token.user)
-        accounts.revoke_token(db, token_id)
+    db = get_db()
+    token = accounts.get_token(db, token_id)
+    if token.user.username != username:
+        raise NotFound(f"{username} has no token {token_id}")
+    accounts.check_may_manage(_me(), token.user)
+    accounts.revoke_token(db, token_id)
     flash(f"The token {token.prefix}… is revoked.", "info")
     return redirect(url_for("dashboard.user", username=username))
 
@@ -288,8 +286,8 @@ def revoke_token(username: str, token_id: int) -> Any:
 def password_link(username: str) -> Any:
     """A one-time set-password link for the user, shown on the page this once."""
     settings = app_settings()
-    with unit_of_work(settings.database_url) as db:
-        link = accounts.issue_password_link(db, settings.public_url, username, _me())
+    db = get_db()
+    link = accounts.issue_password_link(db, settings.public_url, username, _me())
     return _user_page(username, new_link=link)
 
 
@@ -298,8 +296,8 @@ def password_link(username: str) -> Any:
 @limits.instructor_writes
 def deactivate(username: str) -> Any:
     """Deactivate the user: no sign-in, tokens refused, open sessions end."""
-    with unit_of_work(app_settings().database_url) as db:
-        accounts.deactivate_user(db, username, _me())
+    db = get_db()
+    accounts.deactivate_user(db, username, _me())
     flash(translate("d.deactivated_flash", language(), name=username), "info")
     return redirect(url_for("dashboard.user", username=username))
 
@@ -309,7 +307,7 @@ def deactivate(username: str) -> Any:
 @limits.instructor_writes
 def activate(username: str) -> Any:
     """Let a deactivated user back in."""
-    with unit_of_work(app_settings().database_url) as db:
-        accounts.activate_user(db, username, _me())
+    db = get_db()
+    accounts.activate_user(db, username, _me())
     flash(translate("d.activated_flash", language(), name=username), "info")
     return redirect(url_for("dashboard.user", username=username))

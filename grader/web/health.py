@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from grader.db import engine_for, unit_of_work
+from grader.db import engine_for
 from grader.fleet import service as workers
 from grader.queue import producer
+from grader.web.db import get_db
 
 blueprint = Blueprint("health", __name__)
 
@@ -39,8 +40,8 @@ def _broker(broker_url: str) -> dict[str, Any]:
 def _fleet(url: str) -> dict[str, Any]:
     """Workers alive (by their heartbeats) and whether each one's sandbox is whole."""
     try:
-        with unit_of_work(url) as session:
-            return {**workers.status(session), "grading": workers.recent_faults(session)}
+        session = get_db()
+        return {**workers.status(session), "grading": workers.recent_faults(session)}
     except Exception as exc:
         return {"workers": _failure(exc), "sandbox": _failure(exc), "grading": _failure(exc)}
 

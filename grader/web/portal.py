@@ -22,7 +22,6 @@ from flask_limiter import RateLimitExceeded
 from grader.accounts.models import User
 from grader.bank import presentation as exercise_views
 from grader.bank.loader import load_bank
-from grader.db import unit_of_work
 from grader.errors import Invalid, Unauthenticated
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
 from grader.i18n.ui_text import translate
@@ -31,6 +30,7 @@ from grader.submissions import intake
 from grader.submissions import service as submissions
 from grader.web import limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
+from grader.web.db import get_db
 from grader.web.sessions import (
     LANG_COOKIE,
     LANGUAGES,
@@ -115,8 +115,8 @@ def choose_language() -> Any:
 def exercises() -> Any:
     """Every exercise by unit, with the student's best score and state on each."""
     lang = language()
-    with unit_of_work(app_settings().database_url) as db:
-        standings = progress.standings(db, _user().id)
+    db = get_db()
+    standings = progress.standings(db, _user().id)
     units: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for exercise in load_bank().values():
         units[exercise.unit].append(
@@ -135,9 +135,9 @@ def exercise(slug: str) -> Any:
     """The statement, signature, examples, the editor (starter code or the last attempt)."""
     lang = language()
     found = exercise_or_404(slug)
-    with unit_of_work(app_settings().database_url) as db:
-        last = progress.last_source(db, _user().id, slug)
-        attempts = progress.history(db, _user().id, slug, limit=10)
+    db = get_db()
+    last = progress.last_source(db, _user().id, slug)
+    attempts = progress.history(db, _user().id, slug, limit=10)
     return render_template(
         "exercise.html",
         exercise=exercise_views.detail(found, lang),
@@ -156,7 +156,7 @@ def submit(slug: str) -> Any:
     """Queue the editor's code or an uploaded file. Scripts get JSON; plain forms a redirect."""
     exercise_or_404(slug)
     source, filename = _portal_source()
-    body, _ = intake.accept(app_settings(), _user(), slug, source, filename=filename)
+    body, _ = intake.accept(get_db(), app_settings(), _user(), slug, source, filename=filename)
     result = url_for("portal.submission", submission_id=body["id"])
     if _wants_json():
         return jsonify(
@@ -186,9 +186,9 @@ def _wants_json() -> bool:
 
 def _visible(submission_id: int) -> dict[str, Any]:
     lang = language()
-    with unit_of_work(app_settings().database_url) as db:
-        row = submissions.get_visible(db, db.merge(_user()), submission_id)
-        return submission_page(row, lang)
+    db = get_db()
+    row = submissions.get_visible(db, _user(), submission_id)
+    return submission_page(row, lang)
 
 
 @blueprint.get("/submissions/<int:submission_id>")
@@ -215,8 +215,8 @@ def history(slug: str) -> Any:
     """Every submission of the student to one exercise, with the score over time."""
     lang = language()
     found = exercise_or_404(slug)
-    with unit_of_work(app_settings().database_url) as db:
-        attempts = progress.history(db, _user().id, slug)
+    db = get_db()
+    attempts = progress.history(db, _user().id, slug)
     return render_template(
         "history.html",
         exercise=exercise_views.summary(found, lang),

@@ -12,12 +12,12 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import g, redirect, request, session, url_for
 
 from grader.accounts import service as accounts
 from grader.accounts.models import Role, User
-from grader.db import unit_of_work
 from grader.errors import Forbidden
+from grader.web.db import get_db
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANGUAGES = ("en", "zh")
@@ -26,10 +26,7 @@ LANG_COOKIE = "lang"
 
 def sign_in(username: str, password: str) -> User:
     """Check the password and start a session (a new one: no fixation of an old cookie)."""
-    settings = current_app.config["GRADER_SETTINGS"]
-    with unit_of_work(settings.database_url) as db:
-        user = accounts.check_password(db, username, password)
-        db.expunge(user)
+    user = accounts.check_password(get_db(), username, password)
     start_session(user.id)
     return user
 
@@ -58,11 +55,7 @@ def page_user() -> User | None:
 def _load_user(user_id: Any) -> User | None:
     if not isinstance(user_id, int):
         return None
-    settings = current_app.config["GRADER_SETTINGS"]
-    with unit_of_work(settings.database_url) as db:
-        user = db.get(User, user_id)
-        if user is not None:
-            db.expunge(user)
+    user = get_db().get(User, user_id)
     since = session.get("signed_in_at")
     if user is None or not accounts.session_valid(user, since if isinstance(since, int | float) else 0):
         session.clear()  # deleted, deactivated, or the password changed since: the cookie is worthless
