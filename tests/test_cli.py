@@ -168,7 +168,7 @@ def test_console_script_and_sandbox_report() -> None:
 def test_service_commands_start_without_torch() -> None:
     """Importing torch takes over a second: `grader users`, `tokens`, `db` and `submit` (the
     students' client) must not pay it. Only the grading commands import the engine."""
-    heavy = ("torch", "numpy", "grader.bank.loader", "exercises", "worker.sandbox.wire")
+    heavy = ("torch", "numpy", "grader.bank.loader", "worker.sandbox.wire")
     probe = (
         "import sys; import grader.cli, grader.cli.client, grader.cli.service; "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
