@@ -126,7 +126,7 @@ def test_english_counts_agree_with_their_nouns(client: FlaskClient, graded: dict
     stats = client.get(f"/dashboard/exercises/{SLUG}").get_data(as_text=True)
     assert "1 graded submission from 1 student, 0 at full marks" in stats
     assert "Grades the 1 submission of this exercise again" in stats
-    assert "I understand: 1 submission goes back to the queue and its score may change" in stats
+    assert "I understand: 1 submission is graded again and its score may change" in stats
     assert "1 students" not in stats and "1 submissions" not in stats
     assert '<p class="meta">1 submission ·' in client.get("/dashboard/students/mei").get_data(as_text=True)
     page = client.get(f"/exercises/{SLUG}").get_data(as_text=True)
