@@ -10,11 +10,22 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from kombu.exceptions import OperationalError as BrokerDown
 from sqlalchemy.exc import OperationalError as DatabaseDown
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter, Map
 
 from grader.errors import GraderError, RateLimited
 from grader.settings import Settings
 
 csrf = CSRFProtect()
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: int4 on PostgreSQL
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number no row can have as its id matches no route (404),
+    instead of reaching the database and overflowing its integer type (a 500 on PostgreSQL)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -33,6 +44,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; a long edit must not fail
     )
     app.config.update(overrides or {})
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     from grader.web import api, dashboard, health, openapi, pages, portal
 

