@@ -6,13 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from kombu.exceptions import OperationalError as BrokerDown
 from sqlalchemy.exc import OperationalError as DatabaseDown
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
-from grader.errors import GraderError, RateLimited
+from grader.errors import BadRequest, GraderError, RateLimited
 from grader.settings import Settings
 
 csrf = CSRFProtect()
@@ -26,6 +27,19 @@ class IdConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a document nested deeper than the parser can go is a 400."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON; too deep a nesting raises BadRequest, not RecursionError (a 500)."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            # Not a ValueError, which get_json(silent=True) would turn into "no JSON at all".
+            message = "the JSON is nested too deeply to read; send an object of plain fields"
+            raise BadRequest(message) from None
 
 
 def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -45,6 +59,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     )
     app.config.update(overrides or {})
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.json = BoundedJSONProvider(app)
 
     from grader.web import api, dashboard, health, openapi, pages, portal
 

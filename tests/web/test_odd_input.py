@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from grader.models import Role
 from grader.settings import Settings
-from tests.web.conftest import make_user, page_token, sign_in
+from tests.web.conftest import embedded_only, make_user, page_token, sign_in
 
 SLUG = "linalg.sum_axis"
 INT4_MAX = 2**31 - 1
@@ -48,3 +48,21 @@ def test_ids_beyond_the_databases_integers_are_404_on_every_route(
     for method, url in routes:
         response = client.open(url, method=method, headers=bearer, data={"csrf_token": csrf})
         assert response.status_code == 404, (method, url[:80], response.status_code)
+
+
+@pytest.fixture
+def student(service_settings: Settings) -> dict[str, str]:
+    """The headers of a student's token."""
+    return {"Authorization": f"Bearer {make_user(service_settings, 'sam')}"}
+
+
+@embedded_only  # parsing happens before any query
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ('{"a":', "}")])
+def test_json_nested_thousands_deep_is_a_400_that_says_so(
+    client: FlaskClient, student: dict[str, str], opening: str, closing: str
+) -> None:
+    body = opening * 5000 + "1" + closing * 5000
+    response = client.post("/api/v1/submissions", data=body, content_type="application/json", headers=student)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request" and "nested too deeply" in error["message"]
