@@ -73,6 +73,8 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
         filename, source = "submission.py", intake.load_code(code)
     if not isinstance(slug, str) or not slug:
         raise Invalid("'exercise' must name an exercise, e.g. linalg.sum_axis")
+    if callback is not None:
+        intake.storable_text("callback_url", callback)
     return slug, source, filename, callback
 
 

@@ -66,3 +66,26 @@ def test_json_nested_thousands_deep_is_a_400_that_says_so(
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     error = response.get_json()["error"]
     assert error["code"] == "bad_request" and "nested too deeply" in error["message"]
+
+
+def test_a_lone_surrogate_in_code_is_a_422_that_says_where_and_how_to_fix(
+    client: FlaskClient, student: dict[str, str]
+) -> None:
+    # As a client writes it: the JSON escape of half a UTF-16 pair, which no UTF-8 text can hold.
+    body = '{"exercise": "linalg.sum_axis", "code": "def sum_axis(x, axis):\\n    return \\"\\ud800\\"\\n"}'
+    response = client.post("/api/v1/submissions", data=body, content_type="application/json", headers=student)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    message = response.get_json()["error"]["message"]
+    assert "lone surrogate (U+D800)" in message and "line 2, column 13" in message
+    assert "send both halves of the pair" in message
+
+
+@pytest.mark.parametrize("value", ["http://example.org/\\ud800", "http://example.org/\\u0000"])
+def test_text_the_database_cannot_store_is_a_422_naming_the_field(
+    client: FlaskClient, student: dict[str, str], value: str
+) -> None:
+    body = f'{{"exercise": "{SLUG}", "code": "x = 1", "callback_url": "{value}"}}'
+    response = client.post("/api/v1/submissions", data=body, content_type="application/json", headers=student)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert "'callback_url' has a" in response.get_json()["error"]["message"]
+    assert "character 20" in response.get_json()["error"]["message"]
