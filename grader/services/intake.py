@@ -18,7 +18,7 @@ from grader.errors import Invalid, TooLarge
 from grader.models import User
 from grader.services import catalog, submissions
 from grader.settings import Settings
-from grader.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, load_bytes
+from grader.source_loader import MAX_SOURCE_BYTES, Source, SubmissionRejected, is_notebook, load_bytes
 
 ACCEPTED_SUFFIXES = (".py", ".ipynb")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -26,15 +26,23 @@ log = logging.getLogger(__name__)
 
 
 def load_upload(filename: str, data: bytes) -> Source:
-    """The source of an uploaded ``.py`` or ``.ipynb`` file, or a clear Invalid/TooLarge."""
+    """The source of an uploaded ``.py`` or ``.ipynb`` file (a notebook saved as .py is read as
+    the notebook it is), or a clear Invalid/TooLarge."""
     if not filename.endswith(ACCEPTED_SUFFIXES):
         raise Invalid(f"{filename}: submit a .py file or a .ipynb notebook")
-    return _load(data, notebook=filename.endswith(".ipynb"))
+    notebook = filename.endswith(".ipynb") or is_notebook(data.decode("utf-8", "replace"))
+    return _load(data, notebook=notebook)
 
 
 def load_code(code: str) -> Source:
-    """The source of code typed or pasted as text."""
-    return _load(storable_text("code", code).encode("utf-8"), notebook=False)
+    """The source of code typed or pasted as text; a notebook's JSON is graded as that notebook."""
+    data = storable_text("code", code).encode("utf-8")
+    return _load(data, notebook=is_notebook(code))
+
+
+def typed_filename(source: Source) -> str:
+    """The name a submission typed or pasted as text is stored under."""
+    return "submission.ipynb" if source.notebook else "submission.py"
 
 
 def storable_text(field: str, text: str) -> str:

@@ -70,7 +70,8 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
             raise Invalid("'code' must be the source as a string")
         if callback is not None and not isinstance(callback, str):
             raise Invalid("'callback_url' must be a string")
-        filename, source = "submission.py", intake.load_code(code)
+        source = intake.load_code(code)
+        filename = intake.typed_filename(source)
     if not isinstance(slug, str) or not slug:
         raise Invalid("'exercise' must name an exercise, e.g. linalg.sum_axis")
     if callback is not None:

@@ -3,15 +3,19 @@ database's integers, deeply nested JSON, lone surrogates, a notebook pasted as c
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from grader.models import Role
+from grader.db import unit_of_work
+from grader.models import Role, Submission
 from grader.settings import Settings
-from tests.web.conftest import embedded_only, make_user, page_token, sign_in
+from tests.web.conftest import embedded_only, grade_now, make_user, page_token, sign_in
+from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"
 INT4_MAX = 2**31 - 1
@@ -89,3 +93,41 @@ def test_text_the_database_cannot_store_is_a_422_naming_the_field(
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     assert "'callback_url' has a" in response.get_json()["error"]["message"]
     assert "character 20" in response.get_json()["error"]["message"]
+
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "sum_axis.ipynb"
+
+
+def test_a_notebook_sent_as_code_is_graded_as_the_notebook_it_is(
+    service_settings: Settings, client: FlaskClient, student: dict[str, str], sandbox: Sandbox
+) -> None:
+    code = NOTEBOOK.read_text()  # markdown, a magic, the function, a plot: as Jupyter saves it
+    response = client.post("/api/v1/submissions", json={"exercise": SLUG, "code": code}, headers=student)
+    assert response.status_code == 202, response.get_json()
+    submission_id = response.get_json()["id"]
+    grade_now(service_settings, submission_id, sandbox)
+    result = client.get(f"/api/v1/submissions/{submission_id}", headers=student).get_json()
+    assert result["status"] == "graded" and result["score"] == result["max_score"], result
+    with unit_of_work(service_settings.database_url) as session:
+        row = session.get(Submission, submission_id)
+        assert row is not None and row.notebook and row.filename == "submission.ipynb"
+        assert row.source == code  # stored as sent, shown as a notebook
+
+
+@embedded_only
+def test_code_that_only_looks_like_json_is_still_python(client: FlaskClient, student: dict[str, str]) -> None:
+    for code in ('{"cells": [], "nbformat": 4', '{"cells": "x", "nbformat": 4}', '{"cells": []}', "[1, 2]"):
+        response = client.post("/api/v1/submissions", json={"exercise": SLUG, "code": code}, headers=student)
+        assert response.status_code == 202, (code, response.get_json())
+
+
+@embedded_only
+def test_a_notebook_uploaded_under_a_py_name_is_read_as_a_notebook(
+    service_settings: Settings, client: FlaskClient, student: dict[str, str]
+) -> None:
+    upload = (io.BytesIO(NOTEBOOK.read_bytes()), "homework.py")
+    response = client.post("/api/v1/submissions", data={"exercise": SLUG, "file": upload}, headers=student)
+    assert response.status_code == 202, response.get_json()
+    with unit_of_work(service_settings.database_url) as session:
+        row = session.get(Submission, response.get_json()["id"])
+        assert row is not None and row.notebook
