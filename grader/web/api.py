@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -27,7 +28,8 @@ def _lang() -> str:
 
 def _positive(name: str, default: int, top: int) -> int:
     raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
+    # ASCII digits only, and few: str.isdigit() takes "²", which int() refuses (a 500).
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= top:
         raise Invalid(f"{name} must be a whole number from 1 to {top}")
     return int(raw)
 

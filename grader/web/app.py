@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError as DatabaseDown
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
-from grader.errors import BadRequest, GraderError, RateLimited
+from grader.errors import BadRequest, GraderError, Invalid, NotFound, RateLimited
 from grader.settings import Settings
 
 csrf = CSRFProtect()
@@ -71,8 +71,23 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(portal.blueprint)
     app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
     pages.init_app(app)
+    app.before_request(_refuse_nul)
     _register_errors(app)
     return app
+
+
+def _refuse_nul() -> None:
+    """Refuse NUL in the path, the query and form fields, once for every view: PostgreSQL text
+    cannot hold it, so a name or filter with one fails in whichever query it reaches (a 500)."""
+    if "\x00" in request.path:
+        raise NotFound("nothing here has a NUL character in its address")
+    for where, fields in (("query parameter", request.args), ("form field", request.form)):
+        for name, value in fields.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                raise Invalid(f"the {where} {name!r} has a NUL character; remove it")
+    for name, upload in request.files.items(multi=True):
+        if "\x00" in (upload.filename or ""):
+            raise Invalid(f"the name of the file in {name!r} has a NUL character; rename the file")
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:

@@ -131,3 +131,39 @@ def test_a_notebook_uploaded_under_a_py_name_is_read_as_a_notebook(
     with unit_of_work(service_settings.database_url) as session:
         row = session.get(Submission, response.get_json()["id"])
         assert row is not None and row.notebook
+
+
+NUL = [
+    ("GET", "/api/v1/submissions?exercise=a%00b", 422),
+    ("GET", "/api/v1/submissions?student=a%00b", 422),
+    ("POST", "/api/v1/submissions", 422),  # an upload whose file name has NUL
+    ("GET", "/dashboard/students/a%00b", 404),
+    ("GET", "/dashboard/users/a%00b", 404),
+    ("GET", "/dashboard/gradebook?unit=a%00b", 422),
+    ("POST", "/dashboard/users", 422),  # a username with NUL
+]
+
+
+@pytest.mark.parametrize("method, url, status", NUL, ids=[f"{m} {u}" for m, u, _ in NUL])
+def test_nul_in_a_name_or_field_is_refused_before_it_reaches_the_database(
+    teacher: tuple[FlaskClient, dict[str, str]], method: str, url: str, status: int
+) -> None:
+    client, bearer = teacher
+    forms = {
+        "/api/v1/submissions": {"exercise": SLUG, "file": (io.BytesIO(b"x = 1"), "a\x00.py")},
+        "/dashboard/users": {"csrf_token": page_token(client, "/dashboard/users"), "username": "a\x00b"},
+    }
+    response = client.open(url, method=method, headers=bearer, data=forms.get(url.partition("?")[0]))
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+
+
+PAGES = ["²", "0" * 5000 + "1", "1" + "0" * 30, "0", "-1"]
+
+
+@embedded_only
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_number_out_of_range_is_a_422(teacher: tuple[FlaskClient, dict[str, str]], page: str) -> None:
+    client, bearer = teacher
+    for url in ("/api/v1/submissions", "/dashboard/students/teacher"):
+        response = client.get(url, query_string={"page": page}, headers=bearer)
+        assert response.status_code == 422, (url, response.status_code)
