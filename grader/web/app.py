@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from grader.errors import BadRequest, GraderError, Invalid, NotFound, RateLimited
 from grader.settings import Settings
+from grader.web.drain import DrainUnreadBody
 
 csrf = CSRFProtect()
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: int4 on PostgreSQL
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.config.update(overrides or {})
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.json = BoundedJSONProvider(app)
+    app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
 
     from grader.web import api, dashboard, health, openapi, pages, portal
 
