@@ -17,6 +17,8 @@ from grader.web.auth import current_user, instructor_required, login_required
 from grader.web.common import app_settings, exercise_or_404
 
 blueprint = Blueprint("api", __name__)
+IDEMPOTENCY_KEY_LENGTH = 255  # the column's length
+MAX_PAGE, MAX_PER_PAGE = 100_000, 100
 
 
 def _lang() -> str:
@@ -81,6 +83,13 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
     return slug, source, filename, callback
 
 
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and len(key) > IDEMPOTENCY_KEY_LENGTH:
+        raise Invalid(f"the Idempotency-Key header must be at most {IDEMPOTENCY_KEY_LENGTH} characters")
+    return key if key is None else intake.storable_text("Idempotency-Key", key)
+
+
 @blueprint.post("/submissions")
 @login_required
 def create_submission() -> Any:
@@ -93,7 +102,7 @@ def create_submission() -> Any:
         source,
         filename=filename,
         callback_url=callback,
-        idempotency_key=request.headers.get("Idempotency-Key"),
+        idempotency_key=_idempotency_key(),
     )
     body["url"] = f"/api/v1/submissions/{body['id']}"
     return jsonify(body), 202 if created else 200
@@ -113,7 +122,7 @@ def show_submission(submission_id: int) -> Any:
 @login_required
 def list_submissions() -> Any:
     """The caller's submissions, newest first; instructors may filter by student and exercise."""
-    page, per_page = _positive("page", 1, 100000), _positive("per_page", 20, 100)
+    page, per_page = _positive("page", 1, MAX_PAGE), _positive("per_page", 20, MAX_PER_PAGE)
     with unit_of_work(app_settings().database_url) as session:
         user: User = session.merge(current_user())
         rows, total = submissions.list_visible(
@@ -132,8 +141,11 @@ def list_submissions() -> Any:
 @instructor_required
 def show_gradebook() -> Any:
     """Best score per student and exercise, as JSON or ?format=csv."""
+    answer = request.args.get("format", "json")
+    if answer not in ("json", "csv"):
+        raise Invalid("format must be json or csv")
     with unit_of_work(app_settings().database_url) as session:
-        if request.args.get("format") == "csv":
+        if answer == "csv":
             return Response(
                 gradebook.gradebook_csv(session),
                 mimetype="text/csv",

@@ -167,3 +167,10 @@ def test_a_page_number_out_of_range_is_a_422(teacher: tuple[FlaskClient, dict[st
     for url in ("/api/v1/submissions", "/dashboard/students/teacher"):
         response = client.get(url, query_string={"page": page}, headers=bearer)
         assert response.status_code == 422, (url, response.status_code)
+
+
+def test_an_idempotency_key_over_its_column_is_a_422(client: FlaskClient, student: dict[str, str]) -> None:
+    headers = {**student, "Idempotency-Key": "k" * 256}
+    response = client.post("/api/v1/submissions", json={"exercise": SLUG, "code": "x = 1"}, headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert "at most 255 characters" in response.get_json()["error"]["message"]
