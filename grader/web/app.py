@@ -85,7 +85,7 @@ def _refuse_nul() -> None:
         raise NotFound("nothing here has a NUL character in its address")
     for where, fields in (("query parameter", request.args), ("form field", request.form)):
         for name, value in fields.items(multi=True):
-            if "\x00" in name or "\x00" in value:
+            if "\x00" in f"{name}{value}":  # a multipart part without a name has None
                 raise Invalid(f"the {where} {name!r} has a NUL character; remove it")
     for name, upload in request.files.items(multi=True):
         if "\x00" in (upload.filename or ""):
@@ -143,7 +143,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         code = (exc.name or "error").lower().replace(" ", "_")
-        return _error(exc.code or 500, code, exc.description or exc.name or "error")
+        response = _error(exc.code or 500, code, exc.description or exc.name or "error")
+        # Werkzeug's own headers say what the error means: Allow on a 405, WWW-Authenticate...
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
