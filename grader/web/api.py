@@ -85,9 +85,11 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
 
 def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
-    if key is not None and len(key) > IDEMPOTENCY_KEY_LENGTH:
+    if key is None:
+        return None
+    if len(key) > IDEMPOTENCY_KEY_LENGTH:
         raise Invalid(f"the Idempotency-Key header must be at most {IDEMPOTENCY_KEY_LENGTH} characters")
-    return key if key is None else intake.storable_text("Idempotency-Key", key)
+    return intake.storable_text("Idempotency-Key", key)
 
 
 @blueprint.post("/submissions")
