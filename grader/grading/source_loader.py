@@ -1,9 +1,9 @@
 """Turn an uploaded file into the cells the sandbox runs, refusing bad input with a clear reason.
 
-A ``.py`` file is one cell. A ``.ipynb`` notebook contributes its code cells, in order; IPython
-magics and shell escapes (``%matplotlib``, ``!pip``) are commented out, since they are not
-Python. Refused: over 256 KiB, NUL bytes, text that is not UTF-8, a notebook that is not valid
-notebook JSON, or one without code.
+A ``.py`` file is one cell. A notebook (a ``.ipynb`` file, or any text that is a notebook's JSON)
+contributes its code cells, in order; IPython magics and shell escapes (``%matplotlib``,
+``!pip``) are commented out, since they are not Python. Refused: over 256 KiB, NUL bytes, text
+that is not UTF-8, a notebook that is not valid notebook JSON, or one without code.
 """
 
 from __future__ import annotations
@@ -78,6 +78,19 @@ def load_bytes(data: bytes, *, notebook: bool) -> Source:
     if notebook:
         return Source(cells=notebook_cells(text), notebook=True, original=text)
     return Source(cells=[Cell("<submission>", text)], notebook=False, original=text)
+
+
+def is_notebook(text: str) -> bool:
+    """Whether text is a Jupyter notebook's JSON (an object with a list of cells and an nbformat),
+    however it arrived: pasted code, or a file whatever its name."""
+    text = text.lstrip("\ufeff \t\r\n")
+    if not text.startswith("{"):
+        return False
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(document, dict) and isinstance(document.get("cells"), list) and "nbformat" in document
 
 
 def load_text(text: str) -> Source:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -21,6 +22,8 @@ from grader.web.common import app_settings, exercise_or_404
 from grader.web.db import get_db
 
 blueprint = Blueprint("api", __name__)
+IDEMPOTENCY_KEY_LENGTH = 255  # the column's length
+MAX_PAGE, MAX_PER_PAGE = 100_000, 100
 
 
 def _lang() -> str:
@@ -32,7 +35,8 @@ def _lang() -> str:
 
 def _positive(name: str, default: int, top: int) -> int:
     raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
+    # ASCII digits only, and few: str.isdigit() takes "²", which int() refuses (a 500).
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= top:
         raise Invalid(f"{name} must be a whole number from 1 to {top}")
     return int(raw)
 
@@ -75,10 +79,22 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
             raise Invalid("'code' must be the source as a string")
         if callback is not None and not isinstance(callback, str):
             raise Invalid("'callback_url' must be a string")
-        filename, source = "submission.py", intake.load_code(code)
+        source = intake.load_code(code)
+        filename = intake.typed_filename(source)
     if not isinstance(slug, str) or not slug:
         raise Invalid("'exercise' must name an exercise, e.g. linalg.sum_axis")
+    if callback is not None:
+        intake.storable_text("callback_url", callback)
     return slug, source, filename, callback
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if len(key) > IDEMPOTENCY_KEY_LENGTH:
+        raise Invalid(f"the Idempotency-Key header must be at most {IDEMPOTENCY_KEY_LENGTH} characters")
+    return intake.storable_text("Idempotency-Key", key)
 
 
 @blueprint.post("/submissions")
@@ -94,7 +110,7 @@ def create_submission() -> Any:
         source,
         filename=filename,
         callback_url=callback,
-        idempotency_key=request.headers.get("Idempotency-Key"),
+        idempotency_key=_idempotency_key(),
     )
     body["url"] = f"/api/v1/submissions/{body['id']}"
     return jsonify(body), 202 if created else 200
@@ -114,7 +130,7 @@ def show_submission(submission_id: int) -> Any:
 @login_required
 def list_submissions() -> Any:
     """The caller's submissions, newest first; instructors may filter by student and exercise."""
-    page, per_page = _positive("page", 1, 100000), _positive("per_page", 20, 100)
+    page, per_page = _positive("page", 1, MAX_PAGE), _positive("per_page", 20, MAX_PER_PAGE)
     session = get_db()
     user: User = current_user()
     rows, total = submissions.list_visible(
@@ -133,8 +149,11 @@ def list_submissions() -> Any:
 @instructor_required
 def show_gradebook() -> Any:
     """Best score per student and exercise, as JSON or ?format=csv."""
+    answer = request.args.get("format", "json")
+    if answer not in ("json", "csv"):
+        raise Invalid("format must be json or csv")
     session = get_db()
-    if request.args.get("format") == "csv":
+    if answer == "csv":
         return Response(
             gradebook.gradebook_csv(session),
             mimetype="text/csv",

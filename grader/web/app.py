@@ -6,17 +6,43 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from kombu.exceptions import OperationalError as BrokerDown
 from sqlalchemy.exc import OperationalError as DatabaseDown
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter, Map
 
-from grader.errors import GraderError, RateLimited
+from grader.errors import BadRequest, GraderError, Invalid, NotFound, RateLimited
 from grader.settings import Settings
+from grader.web.drain import DrainUnreadBody
 from grader.web.limits import retry_after
 
 csrf = CSRFProtect()
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: int4 on PostgreSQL
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number no row can have as its id matches no route (404),
+    instead of reaching the database and overflowing its integer type (a 500 on PostgreSQL)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a document nested deeper than the parser can go is a 400."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON; too deep a nesting raises BadRequest, not RecursionError (a 500)."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            # Not a ValueError, which get_json(silent=True) would turn into "no JSON at all".
+            message = "the JSON is nested too deeply to read; send an object of plain fields"
+            raise BadRequest(message) from None
 
 
 def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -35,6 +61,9 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; a long edit must not fail
     )
     app.config.update(overrides or {})
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.json = BoundedJSONProvider(app)
+    app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
 
     from grader.web import account, api, dashboard, db, health, limits, openapi, pages, portal
 
@@ -49,8 +78,23 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(account.blueprint)
     limits.init_app(app, settings)
     pages.init_app(app)
+    app.before_request(_refuse_nul)
     _register_errors(app)
     return app
+
+
+def _refuse_nul() -> None:
+    """Refuse NUL in the path, the query and form fields, once for every view: PostgreSQL text
+    cannot hold it, so a name or filter with one fails in whichever query it reaches (a 500)."""
+    if "\x00" in request.path:
+        raise NotFound("nothing here has a NUL character in its address")
+    for where, fields in (("query parameter", request.args), ("form field", request.form)):
+        for name, value in fields.items(multi=True):
+            if "\x00" in f"{name}{value}":  # a multipart part without a name has None
+                raise Invalid(f"the {where} {name!r} has a NUL character; remove it")
+    for name, upload in request.files.items(multi=True):
+        if "\x00" in (upload.filename or ""):
+            raise Invalid(f"the name of the file in {name!r} has a NUL character; rename the file")
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -110,7 +154,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         code = (exc.name or "error").lower().replace(" ", "_")
-        return _error(exc.code or 500, code, exc.description or exc.name or "error")
+        response = _error(exc.code or 500, code, exc.description or exc.name or "error")
+        # Werkzeug's own headers say what the error means: Allow on a 405, WWW-Authenticate...
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, send_from_directory
 
+from grader.web.api import IDEMPOTENCY_KEY_LENGTH, MAX_PAGE, MAX_PER_PAGE
+
 blueprint = Blueprint("openapi", __name__)
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -118,7 +120,13 @@ def document() -> dict[str, Any]:
         "schema": {"type": "string"},
         "example": "linalg.sum_axis",
     }
-    ident = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    # Ids are the database's integers (int4): a larger number is no submission's (404).
+    ident = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
     submit_json = {
         "type": "object",
         "required": ["exercise", "code"],
@@ -150,7 +158,12 @@ def document() -> dict[str, Any]:
             )
         },
         "/api/v1/exercises": {
-            "get": _op("List the exercises", {"200": _answer("the bank")}, auth=False, parameters=[_LANG])
+            "get": _op(
+                "List the exercises",
+                {"200": _answer("the bank"), **_errors(422)},
+                auth=False,
+                parameters=[_LANG],
+            )
         },
         "/api/v1/exercises/{slug}": {
             "get": _op(
@@ -172,7 +185,7 @@ def document() -> dict[str, Any]:
                     {
                         "name": "Idempotency-Key",
                         "in": "header",
-                        "schema": {"type": "string"},
+                        "schema": {"type": "string", "maxLength": IDEMPOTENCY_KEY_LENGTH},
                         "description": "a retried POST with the same key returns the same submission",
                     }
                 ],
@@ -188,12 +201,12 @@ def document() -> dict[str, Any]:
                 "Your submissions, newest first (instructors: filter by student)",
                 {"200": _answer("a page of submissions"), **_errors(401, 422)},
                 parameters=[
-                    {"name": n, "in": "query", "schema": {"type": t}}
-                    for n, t in (
-                        ("page", "integer"),
-                        ("per_page", "integer"),
-                        ("exercise", "string"),
-                        ("student", "string"),
+                    {"name": n, "in": "query", "schema": schema}
+                    for n, schema in (
+                        ("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+                        ("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
+                        ("exercise", {"type": "string"}),
+                        ("student", {"type": "string"}),
                     )
                 ],
             ),
@@ -248,7 +261,7 @@ def document() -> dict[str, Any]:
                         "description": "the gradebook",
                         "content": {"application/json": {}, "text/csv": {}},
                     },
-                    **_errors(401, 403),
+                    **_errors(401, 403, 422),
                 },
                 parameters=[
                     {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}}

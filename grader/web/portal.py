@@ -177,7 +177,8 @@ def _portal_source() -> tuple[Source, str]:
     code = request.form.get("code", "")
     if not code.strip():
         raise Invalid("the editor is empty: write your function or choose a .py/.ipynb file")
-    return intake.load_code(code), "submission.py"
+    source = intake.load_code(code)
+    return source, intake.typed_filename(source)
 
 
 def _wants_json() -> bool:
