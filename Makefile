@@ -30,9 +30,10 @@ test: setup  ## run the test suite, then prove every exercise of the bank
 	$(BIN)/pytest
 	$(BIN)/grader exercises validate
 
-lint: setup  ## ruff: lint and format check
+lint: setup  ## ruff (lint and format check) and the import layers (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 types: setup  ## mypy over grader, worker and exercises
 	$(BIN)/mypy

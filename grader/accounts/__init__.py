@@ -1,0 +1,1 @@
+"""Accounts: users, bearer tokens, passwords and set-password links, sign-in."""

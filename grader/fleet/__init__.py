@@ -1,0 +1,1 @@
+"""The grading fleet as the database sees it: worker heartbeats and named leases."""

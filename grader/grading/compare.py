@@ -15,7 +15,7 @@ import torch
 
 from grader.grading.exercise import Comparison
 from grader.i18n.messages import Finding
-from worker.sandbox.wire import Other
+from worker.sandbox.contract import Other
 
 # (rtol, atol) by dtype; what torch.testing uses, loosened a little for float32 sums.
 DEFAULT_TOLERANCES: dict[torch.dtype, tuple[float, float]] = {

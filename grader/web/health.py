@@ -10,6 +10,7 @@ from sqlalchemy import text
 from grader.db import engine_for
 from grader.fleet import service as workers
 from grader.queue import producer
+from grader.reports import faults
 from grader.web.db import get_db
 
 blueprint = Blueprint("health", __name__)
@@ -41,7 +42,7 @@ def _fleet(url: str) -> dict[str, Any]:
     """Workers alive (by their heartbeats) and whether each one's sandbox is whole."""
     try:
         session = get_db()
-        return {**workers.status(session), "grading": workers.recent_faults(session)}
+        return {**workers.status(session), "grading": faults.recent_faults(session)}
     except Exception as exc:
         return {"workers": _failure(exc), "sandbox": _failure(exc), "grading": _failure(exc)}
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from grader.exercise import Comparison
 from grader.grading.compare import compare, same_grad, same_state
 from grader.i18n.messages import render
-from worker.sandbox.wire import Other
+from worker.sandbox.contract import Other
 
 RULE = Comparison()
 dtypes = st.sampled_from([torch.float32, torch.float64])
