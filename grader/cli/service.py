@@ -336,7 +336,7 @@ def _grader_command() -> str:
 
 def _example_submission() -> Path:
     """A wrong answer to try the service with: the repository's example, or else a known mistake."""
-    shipped = Path(__file__).resolve().parents[1] / "examples" / "sum_axis_wrong.py"
+    shipped = Path(__file__).resolve().parents[2] / "examples" / "sum_axis_wrong.py"
     if shipped.is_file():
         return shipped
     saved = load_settings().instance_dir.absolute() / "sum_axis_wrong.py"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import cli_service
+from grader.cli import service as cli_service
 
 
 def test_the_hint_names_this_grader_by_an_absolute_path() -> None:
@@ -20,7 +20,7 @@ def test_without_the_repository_the_example_is_a_known_mistake_saved_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        cli_service, "__file__", str(tmp_path / "site-packages" / "grader" / "cli_service.py")
+        cli_service, "__file__", str(tmp_path / "site-packages" / "grader" / "cli" / "service.py")
     )
     monkeypatch.setenv("GRADER_INSTANCE_DIR", str(tmp_path / "instance"))
     (tmp_path / "instance").mkdir()

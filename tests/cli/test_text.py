@@ -12,7 +12,7 @@ import pytest
 from grader.bank.loader import get_exercise
 from grader.cli.client import as_result, submission_text
 from grader.cli.text import report_text
-from grader.grading import grade
+from grader.grading.engine import grade
 from grader.grading.report import Report
 from grader.grading.source_loader import load_text
 from worker.sandbox.client import Sandbox
