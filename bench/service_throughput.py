@@ -41,7 +41,6 @@ import http.client
 import json
 import math
 import os
-import random
 import shutil
 import signal
 import socket
@@ -63,18 +62,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
-import psycopg
-import redis
 from sqlalchemy import func, select
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' shared deployments
 from grader.accounts import service as accounts
 from grader.accounts.models import Role
-from grader.bank import catalog, get_exercise
+from grader.bank import catalog
+from grader.bank.loader import get_exercise
 from grader.db import engine_for, unit_of_work
 from grader.grading.engine import grade
 from grader.grading.source_loader import load_text
-from grader.migrate import upgrade
 from grader.submissions.models import Status, Submission
+from tests import deployments
 from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"
@@ -88,8 +87,6 @@ API_WORKERS = 2
 WORKER_CONCURRENCY = 2
 CORES = os.cpu_count() or 1
 BIN = Path(sys.executable).parent
-PG_ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
-REDIS = "redis://127.0.0.1:6379"
 OTTER_VENV = Path("/tmp/otter-venv")
 OTTER_INSTALL_SECONDS = 600
 BACKEND_LABELS = {"redis": "redis (PostgreSQL)", "embedded": "embedded (SQLite)"}
@@ -153,7 +150,6 @@ class Deployment:
     instance_dir: Path
     database_url: str
     broker_url: str
-    postgres_database: str | None = None
     tokens: list[str] = field(default_factory=list)
 
     def environment(self) -> dict[str, str]:
@@ -166,26 +162,6 @@ class Deployment:
             "GRADER_SECRET_KEY": "bench-secret-" + uuid.uuid4().hex,
             "GRADER_SUBMISSIONS_PER_MINUTE": "1000000",
         }
-
-
-def _free_redis_index() -> int:
-    """An empty Redis db index; 15 first, which the test suite (1..14) never uses."""
-    for index in [15, *random.sample(range(1, 15), 14)]:
-        if redis.Redis.from_url(f"{REDIS}/{index}").dbsize() == 0:
-            return index
-    raise RuntimeError("no empty Redis database index")
-
-
-def _create_postgres() -> str:
-    name = f"tg_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return name
-
-
-def _drop_postgres(name: str) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _make_students(database_url: str) -> list[str]:
@@ -202,25 +178,18 @@ def _make_students(database_url: str) -> list[str]:
 
 @contextlib.contextmanager
 def deployment(backend: str) -> Iterator[Deployment]:
-    """A migrated deployment with students; everything it created is removed at the end."""
+    """A migrated deployment with students (the test suite's deployments: a fresh PostgreSQL
+    database and a leased Redis database, or SQLite files); removed at the end."""
     instance = Path(tempfile.mkdtemp(prefix=f"tg-bench-{backend}-"))
-    current = Deployment(
-        backend, instance, f"sqlite:///{instance}/grader.db", f"sqla+sqlite:///{instance}/broker.db"
-    )
     try:
-        if backend == "redis":
-            current.postgres_database = _create_postgres()
-            current.database_url = f"postgresql+psycopg://postgres@127.0.0.1/{current.postgres_database}"
-            current.broker_url = f"{REDIS}/{_free_redis_index()}"
-        upgrade(current.database_url)
-        current.tokens = _make_students(current.database_url)
-        yield current
+        with deployments.deployment("postgres+redis" if backend == "redis" else "embedded", instance) as made:
+            current = Deployment(backend, instance, made.database_url, made.broker_url)
+            current.tokens = _make_students(current.database_url)
+            try:
+                yield current
+            finally:
+                engine_for(current.database_url).dispose()
     finally:
-        engine_for(current.database_url).dispose()
-        if current.broker_url.startswith("redis://"):
-            redis.Redis.from_url(current.broker_url).flushdb()
-        if current.postgres_database:
-            _drop_postgres(current.postgres_database)
         shutil.rmtree(instance, ignore_errors=True)
 
 

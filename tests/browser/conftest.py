@@ -23,7 +23,8 @@ from grader.accounts import service as accounts
 from grader.accounts.models import Role
 from grader.db import unit_of_work
 from grader.settings import Settings
-from tests.service.conftest import BACKENDS, Worker, deployment, environment
+from tests.deployments import BACKENDS, deployment, environment
+from tests.service.conftest import Worker
 
 CHROMIUM = os.environ.get("GRADER_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("GRADER_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts"))

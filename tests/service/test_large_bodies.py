@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import deployment, environment, make_user
+from tests.deployments import deployment, environment
+from tests.service.conftest import make_user
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 # Loopback buffers here absorb about 4 MiB, so a 2 MiB body got its 413 even before the fix;

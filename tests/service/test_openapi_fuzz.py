@@ -21,7 +21,8 @@ from schemathesis.core.failures import FailureGroup
 from grader.accounts.models import Role
 from grader.web.app import create_app
 from grader.web.openapi import document
-from tests.service.conftest import BACKENDS, auth, deployment, make_user
+from tests.deployments import BACKENDS, deployment
+from tests.service.conftest import auth, make_user
 
 CHECKS = [
     checks.not_a_server_error,

@@ -12,7 +12,7 @@ from grader.db import Base, engine_for
 from grader.migrate import check
 from grader.settings import Settings
 from grader.web.app import create_app
-from tests.service.conftest import environment
+from tests.deployments import environment
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 

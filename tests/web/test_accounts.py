@@ -19,7 +19,8 @@ from grader.db import unit_of_work
 from grader.settings import Settings
 from grader.times import now
 from grader.web.app import create_app
-from tests.service.conftest import auth, environment
+from tests.deployments import environment
+from tests.service.conftest import auth
 from tests.web.conftest import embedded_only, make_user, page_token, sign_in
 
 LINK = re.compile(r"(http://127\.0\.0\.1:8000/set-password/([A-Za-z0-9_-]+))")
