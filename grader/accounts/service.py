@@ -12,7 +12,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from grader.accounts.models import ApiToken, PasswordLink, Role, User
 from grader.errors import Forbidden, Gone, Invalid, NotFound, Unauthenticated
-from grader.times import now
+from grader.times import aware, now
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "tg_"
@@ -105,15 +105,21 @@ def find_user(session: Session, username: str) -> User:
 def check_password(session: Session, username: str, password: str) -> User:
     """The user if the password is right, else Unauthenticated (same answer for an unknown name)."""
     user = session.scalar(select(User).where(User.username == username))
-    try:
-        if user is None or user.password_hash is None:
-            raise VerificationError
-        _hasher.verify(user.password_hash, password)
-    except VerificationError:
-        raise Unauthenticated("wrong username or password") from None
+    if user is None or not _verified(user, password):
+        raise Unauthenticated("wrong username or password")
     if user.deactivated_at is not None:  # said only to whoever knows the password
         raise Unauthenticated("this account is deactivated: ask an instructor")
     return user
+
+
+def _verified(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's (argon2; a user without a password has none)."""
+    if user.password_hash is None:
+        return False
+    try:
+        return bool(_hasher.verify(user.password_hash, password))
+    except VerificationError:
+        return False
 
 
 def session_valid(user: User, signed_in_at: float) -> bool:
@@ -122,18 +128,14 @@ def session_valid(user: User, signed_in_at: float) -> bool:
     if user.deactivated_at is not None:
         return False
     changed = user.password_changed_at
-    return changed is None or signed_in_at >= _aware(changed).timestamp()
+    return changed is None or signed_in_at >= aware(changed).timestamp()
 
 
 def change_password(session: Session, user_id: int, current: str, new: str, again: str) -> User:
     """Replace a signed-in user's password, given the current one (Unauthenticated if wrong)."""
     user = session.get(User, user_id)
-    try:
-        if user is None or user.password_hash is None:
-            raise VerificationError
-        _hasher.verify(user.password_hash, current)
-    except VerificationError:
-        raise Unauthenticated("the current password is wrong") from None
+    if user is None or not _verified(user, current):
+        raise Unauthenticated("the current password is wrong")
     check_new_password(new, again)
     _set_password(session, user, new)
     return user
@@ -149,11 +151,6 @@ def _drop_unused_links(session: Session, user_id: int) -> None:
     session.execute(
         delete(PasswordLink).where(PasswordLink.user_id == user_id, PasswordLink.used_at.is_(None))
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive UTC datetimes."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -205,7 +202,7 @@ def password_link(session: Session, token: str) -> PasswordLink:
         raise NotFound("this link is unknown: copy it whole, or ask for a new one")
     if row.used_at is not None:
         raise Gone("this link was used already: ask for a new one", "used")
-    if _aware(row.expires_at) <= now():
+    if aware(row.expires_at) <= now():
         raise Gone("this link has expired: ask for a new one", "expired")
     if row.user.deactivated_at is not None:
         raise Gone("this account is deactivated", "deactivated")
