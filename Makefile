@@ -26,8 +26,8 @@ demo: setup  ## set up, report the sandbox layers, grade an example submission
 	$(BIN)/grader sandbox
 	$(BIN)/grader grade examples/sum_axis.py --exercise linalg.sum_axis
 
-test: setup  ## run the test suite, then prove every exercise of the bank
-	$(BIN)/pytest
+test: setup  ## run the test suite (one process per core), then prove every exercise of the bank
+	$(BIN)/pytest -n auto
 	$(BIN)/grader exercises validate
 
 lint: setup  ## ruff (lint and format check) and the import layers (lint-imports)
