@@ -22,7 +22,11 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 class Base(DeclarativeBase):
     """The declarative base of every table (each domain's ``models.py`` adds its own)."""
 
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[dict[str, Any]]: JSON,
+    }
 
 
 @cache

@@ -5,6 +5,7 @@ GraderError
 ├── Unauthenticated  401  no token, or a token that is unknown or revoked
 ├── Forbidden        403  authenticated, but the role may not do this
 ├── NotFound         404  no such thing, or not yours
+├── Conflict         409  it exists already (a course code in use)
 ├── Gone             410  existed, but no longer usable (a used or expired set-password link)
 ├── TooLarge         413  the upload is over the size limit
 ├── Invalid          422  well-formed but invalid fields (unknown exercise, bad file)
@@ -49,6 +50,12 @@ class NotFound(GraderError):
     status, code = 404, "not_found"
 
 
+class Conflict(GraderError):
+    """The thing to create exists already."""
+
+    status, code = 409, "conflict"
+
+
 class Gone(GraderError):
     """Existed, but no longer usable; ``reason`` says why in one word (used, expired, deactivated)."""
 
@@ -66,9 +73,14 @@ class TooLarge(GraderError):
 
 
 class Invalid(GraderError):
-    """Invalid fields."""
+    """Invalid fields; ``field`` names the one at fault when there is one (``due_at``,
+    ``late[1].credit``)."""
 
     status, code = 422, "invalid"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class RateLimited(GraderError):

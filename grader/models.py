@@ -5,9 +5,11 @@ model from its domain (``grader.submissions.models``, ...), not from here."""
 from __future__ import annotations
 
 from grader.accounts import models as accounts
+from grader.assignments import models as assignments
 from grader.bank import models as bank
+from grader.courses import models as courses
 from grader.db import Base
 from grader.fleet import models as fleet
 from grader.submissions import models as submissions
 
-__all__ = ["Base", "accounts", "bank", "fleet", "submissions"]
+__all__ = ["Base", "accounts", "assignments", "bank", "courses", "fleet", "submissions"]

@@ -33,6 +33,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(200))  # the person's name, as a roster gives it
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=now)
     # A deactivated user cannot sign in, their tokens are refused, their page sessions end.
     deactivated_at: Mapped[datetime | None]

@@ -78,7 +78,7 @@ def register_user(
     if Role(role) not in roles_creatable_by(actor):
         raise Forbidden(f"you may not create an account with the role {role}")
     user = create_user(session, username, Role(role), password or None)
-    return user, None if password else _new_link(session, public_url, user, actor)
+    return user, None if password else new_link(session, public_url, user, actor)
 
 
 def may_manage(actor: User, target: User) -> bool:
@@ -171,10 +171,12 @@ def issue_password_link(
     user = find_user(session, username)
     if actor is not None:
         check_may_manage(actor, user, "password")
-    return _new_link(session, public_url, user, actor)
+    return new_link(session, public_url, user, actor)
 
 
-def _new_link(session: Session, public_url: str, user: User, actor: User | None) -> IssuedLink:
+def new_link(session: Session, public_url: str, user: User, actor: User | None) -> IssuedLink:
+    """A one-time set-password link for ``user`` (the caller has checked who may ask for it);
+    the user's earlier unused links stop working."""
     _drop_unused_links(session, user.id)
     token = secrets.token_urlsafe(32)
     expires = now() + SET_PASSWORD_LIFETIME

@@ -89,6 +89,7 @@ def accept(
     filename: str,
     callback_url: str | None = None,
     idempotency_key: str | None = None,
+    assignment_id: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Store a queued submission, to be sent for grading once the session commits: (its
     summary, created). A repeated idempotency key returns the first submission's summary with
@@ -106,6 +107,7 @@ def accept(
         callback_url=callback_url,
         idempotency_key=idempotency_key,
         per_minute=settings.submissions_per_minute,
+        assignment_id=assignment_id,
     )
     if created:
         queue.grade_after_commit(session, settings, [row.id])

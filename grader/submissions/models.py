@@ -45,12 +45,16 @@ class Submission(Base):
         Index("ix_submissions_user_exercise", "user_id", "exercise_slug"),
         # The rate limit reads a student's newest submissions at every POST.
         Index("ix_submissions_user_created", "user_id", "created_at"),
+        # An assignment's gradebook reads its submissions per student and exercise.
+        Index("ix_submissions_assignment_user", "assignment_id", "user_id", "exercise_slug"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     exercise_slug: Mapped[str] = mapped_column(String(80), index=True)
     exercise_version_id: Mapped[int] = mapped_column(ForeignKey("exercise_versions.id"))
+    # The assignment it was submitted to (None: practice, outside any assignment).
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(Text)
     filename: Mapped[str] = mapped_column(String(255), default="submission.py")
     notebook: Mapped[bool] = mapped_column(Boolean, default=False)

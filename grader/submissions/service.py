@@ -12,7 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.accounts.models import Role, User
+from grader.assignments import service as assignments
+from grader.assignments.models import Assignment
 from grader.bank.catalog import current_version
+from grader.courses import service as courses
 from grader.errors import NotFound, RateLimited
 from grader.grading.source_loader import Source
 from grader.submissions.models import Status, Submission
@@ -29,9 +32,11 @@ def submit(
     idempotency_key: str | None = None,
     callback_url: str | None = None,
     per_minute: int = 20,
+    assignment_id: int | None = None,
 ) -> tuple[Submission, bool]:
-    """Store a new queued submission: (row, created). A repeated idempotency key returns the
-    submission it first created (created False) instead of a new one."""
+    """Store a new queued submission (to an assignment, if one is given and open to the user:
+    see ``assignments.service.check_submission``): (row, created). A repeated idempotency key
+    returns the submission it first created (created False) instead of a new one."""
     if idempotency_key:
         existing = session.scalar(
             select(Submission).where(
@@ -41,6 +46,8 @@ def submit(
         if existing is not None:
             return existing, False
     _check_rate(session, user, per_minute)
+    if assignment_id is not None:
+        assignments.check_submission(session, user, assignment_id, slug, now())
     exercise, version = current_version(session, slug)
     row = Submission(
         user_id=user.id,
@@ -54,6 +61,7 @@ def submit(
         max_score=exercise.points,
         idempotency_key=idempotency_key or None,
         callback_url=callback_url,
+        assignment_id=assignment_id,
     )
     session.add(row)
     session.flush()
@@ -90,11 +98,22 @@ def note_webhook(
 
 
 def get_visible(session: Session, user: User, submission_id: int) -> Submission:
-    """A submission the user may see: their own, or any for instructors (others get NotFound)."""
+    """A submission the user may see: their own, any for instructors, and one to an assignment
+    for the TAs and instructors of its course (others get NotFound)."""
     row = session.get(Submission, submission_id)
-    if row is None or (user.role == Role.student and row.user_id != user.id):
+    if row is None or not _may_see(session, user, row):
         raise NotFound(f"no submission {submission_id}")
     return row
+
+
+def _may_see(session: Session, user: User, row: Submission) -> bool:
+    if user.role != Role.student or row.user_id == user.id:
+        return True
+    if row.assignment_id is None:
+        return False
+    assignment = session.get(Assignment, row.assignment_id)
+    role = courses.role_in(session, assignment.course, user) if assignment is not None else None
+    return role in courses.STAFF
 
 
 def list_visible(
@@ -132,6 +151,7 @@ def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
         "student": row.user.username,
         "attempts": row.attempts,
         "regrading": row.regrade_requested_at is not None,  # the score stands until it records
+        "assignment": row.assignment_id,
         "created_at": iso(row.created_at),
         "graded_at": iso(row.graded_at),
     }
@@ -160,3 +180,15 @@ def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
         }
     )
     return data
+
+
+def credit_fields(session: Session, row: Submission) -> dict[str, Any]:
+    """``late`` and ``credit`` of a submission to an assignment, under the student's own dates
+    as they stand now (None for practice outside an assignment)."""
+    if row.assignment_id is None:
+        return {"late": None, "credit": None}
+    assignment = session.get(Assignment, row.assignment_id)
+    if assignment is None:
+        return {"late": None, "credit": None}
+    own = assignments.timeline_for(session, assignment, row.user_id)
+    return {"late": own.is_late(row.created_at), "credit": own.credit_at(row.created_at)}

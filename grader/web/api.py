@@ -55,14 +55,21 @@ def show_exercise(slug: str) -> Any:
     return jsonify(exercise_views.detail(exercise_or_404(slug), lang))
 
 
-def _submission_input() -> tuple[str, Source, str, str | None]:
-    """(exercise, source, filename, callback_url) from a JSON body or a multipart upload."""
+def _submission_input() -> tuple[str, Source, str, str | None, int | None]:
+    """(exercise, source, filename, callback_url, assignment) from a JSON body or a multipart
+    upload."""
     slug: Any
     callback: Any
+    assignment: Any
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         slug = request.form.get("exercise", "")
         callback = request.form.get("callback_url") or None
+        assignment = request.form.get("assignment") or None
+        if assignment is not None:
+            if not re.fullmatch(r"[0-9]{1,9}", assignment):
+                raise Invalid("'assignment' must be an assignment's id (a whole number)", "assignment")
+            assignment = int(assignment)
         if upload is None or not upload.filename:
             raise Invalid("attach the submission as the multipart field 'file' (.py or .ipynb)")
         filename = upload.filename
@@ -74,7 +81,11 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
         if not isinstance(body, dict):
             raise BadRequest("the JSON body must be an object")
         slug, code = body.get("exercise"), body.get("code")
-        callback = body.get("callback_url")
+        callback, assignment = body.get("callback_url"), body.get("assignment")
+        if assignment is not None and (
+            isinstance(assignment, bool) or not isinstance(assignment, int) or not 0 < assignment < 2**31
+        ):
+            raise Invalid("'assignment' must be an assignment's id (a whole number)", "assignment")
         if not isinstance(code, str):
             raise Invalid("'code' must be the source as a string")
         if callback is not None and not isinstance(callback, str):
@@ -85,7 +96,7 @@ def _submission_input() -> tuple[str, Source, str, str | None]:
         raise Invalid("'exercise' must name an exercise, e.g. linalg.sum_axis")
     if callback is not None:
         intake.storable_text("callback_url", callback)
-    return slug, source, filename, callback
+    return slug, source, filename, callback, assignment
 
 
 def _idempotency_key() -> str | None:
@@ -101,7 +112,7 @@ def _idempotency_key() -> str | None:
 @login_required
 def create_submission() -> Any:
     """Queue a submission for grading (202), or return the one an Idempotency-Key made (200)."""
-    slug, source, filename, callback = _submission_input()
+    slug, source, filename, callback, assignment = _submission_input()
     body, created = intake.accept(
         get_db(),
         app_settings(),
@@ -111,6 +122,7 @@ def create_submission() -> Any:
         filename=filename,
         callback_url=callback,
         idempotency_key=_idempotency_key(),
+        assignment_id=assignment,
     )
     body["url"] = f"/api/v1/submissions/{body['id']}"
     return jsonify(body), 202 if created else 200
@@ -123,7 +135,7 @@ def show_submission(submission_id: int) -> Any:
     lang = _lang()
     session = get_db()
     row = submissions.get_visible(session, current_user(), submission_id)
-    return jsonify(submissions.present(row, lang))
+    return jsonify(submissions.present(row, lang) | submissions.credit_fields(session, row))
 
 
 @blueprint.get("/submissions")

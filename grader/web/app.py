@@ -65,12 +65,13 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.json = BoundedJSONProvider(app)
     app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
 
-    from grader.web import account, api, dashboard, db, health, limits, openapi, pages, portal
+    from grader.web import account, api, api_courses, dashboard, db, health, limits, openapi, pages, portal
 
     db.init_app(app)
     csrf.init_app(app)
-    csrf.exempt(api.blueprint)  # bearer tokens, not cookies: nothing to forge
-    app.register_blueprint(api.blueprint, url_prefix="/api/v1")
+    for bearer in (api.blueprint, api_courses.blueprint):  # bearer tokens, not cookies: nothing to forge
+        csrf.exempt(bearer)
+        app.register_blueprint(bearer, url_prefix="/api/v1")
     app.register_blueprint(openapi.blueprint, url_prefix="/api/v1")
     app.register_blueprint(health.blueprint)
     app.register_blueprint(portal.blueprint)
@@ -97,9 +98,12 @@ def _refuse_nul() -> None:
             raise Invalid(f"the name of the file in {name!r} has a NUL character; rename the file")
 
 
-def error_body(code: str, message: str) -> dict[str, Any]:
-    """The shape of every error answer."""
-    return {"error": {"code": code, "message": message}}
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    """The shape of every error answer (``field`` names the invalid field, when there is one)."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    return {"error": error}
 
 
 def _wants_json() -> bool:
@@ -109,9 +113,11 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
-def _error(status: int, code: str, message: str, retry_after: int | None = None) -> Response:
+def _error(
+    status: int, code: str, message: str, retry_after: int | None = None, field: str | None = None
+) -> Response:
     if _wants_json():
-        response = jsonify(error_body(code, message))
+        response = jsonify(error_body(code, message, field))
     else:
         response = Response(
             render_template("error.html", status=status, code=code, message=message, retry_after=retry_after)
@@ -126,7 +132,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(GraderError)
     def domain_error(exc: GraderError) -> Response:
         retry = exc.retry_after if isinstance(exc, RateLimited) else None
-        return _error(exc.status, exc.code, exc.message, retry)
+        return _error(exc.status, exc.code, exc.message, retry, getattr(exc, "field", None))
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded) -> Response:

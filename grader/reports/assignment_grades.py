@@ -1,0 +1,236 @@
+"""An assignment's grades, with its late policy applied as they are read.
+
+The grade of an exercise is the best, over the student's graded submissions to the assignment,
+of score / max score × the exercise's points × the credit of the moment the submission was
+accepted (under the student's own dates: an extension moves them); the total is the sum. Reports
+stay raw: moving a date or granting an extension changes these numbers at once.
+
+One aggregate query does the work for every student on the assignment's own dates: the credit is
+constant between two deadlines, so the best ratio in each band of the timeline, times that band's
+credit, gives the best credited score. Students with an extension are read again on their dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.orm import Session
+
+from grader.accounts.models import User
+from grader.assignments import service as assignments
+from grader.assignments.models import Assignment, Extension
+from grader.assignments.policy import Timeline
+from grader.courses import service as courses
+from grader.courses.models import Enrollment
+from grader.submissions.models import Status, Submission
+from grader.times import aware
+
+FULL = 1 - 1e-9  # a ratio this close to 1 is full marks
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One exercise of one student: the credited points, and how they were earned."""
+
+    points: float | None  # None: nothing graded yet
+    late: bool = False  # the best came from a late window (credit below 1)
+    attempts: int = 0
+    failed: int = 0  # graded attempts below full marks
+
+
+@dataclass
+class StudentRow:
+    """One student's line of the assignment gradebook."""
+
+    username: str
+    name: str | None
+    email: str | None
+    student_id: str | None
+    grades: dict[str, Grade]
+    due_at: datetime  # their due date (an extension's, if they have one)
+    extended: bool = False
+
+    @property
+    def total(self) -> float:
+        """The sum of the credited points."""
+        return round(sum(g.points or 0.0 for g in self.grades.values()), 4)
+
+    @property
+    def started(self) -> bool:
+        """Whether the student submitted anything to the assignment."""
+        return any(g.attempts for g in self.grades.values())
+
+
+@dataclass
+class Book:
+    """An assignment's gradebook: every enrolled student, whether or not they submitted."""
+
+    assignment: Assignment
+    exercises: list[tuple[str, float]]
+    students: list[StudentRow] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        """What the assignment is worth in all."""
+        return sum(points for _, points in self.exercises)
+
+
+def _band(created: Any, after: datetime | None, up_to: datetime | None) -> ColumnElement[bool]:
+    lower = created > after if after is not None else true()
+    upper = created <= up_to if up_to is not None else true()
+    return and_(lower, upper)
+
+
+def _aggregate(session: Session, assignment: Assignment, base: Timeline, users: Iterable[int] | None) -> Any:
+    """Per (student, exercise): the best score ratio in each band of ``base`` that gives
+    credit, the number of submissions and of graded ones below full marks."""
+    ratio = Submission.score / Submission.max_score
+    graded = Submission.status == Status.graded
+    bands = [(after, up_to, credit) for after, up_to, credit in base.bands() if credit > 0]
+    best = [
+        func.max(ratio).filter(graded, _band(Submission.created_at, after, up_to))
+        for after, up_to, _ in bands
+    ]
+    query = (
+        select(
+            Submission.user_id,
+            Submission.exercise_slug,
+            func.count(Submission.id),
+            func.count(Submission.id).filter(graded, ratio < FULL),
+            *best,
+        )
+        .where(Submission.assignment_id == assignment.id)
+        .group_by(Submission.user_id, Submission.exercise_slug)
+    )
+    if users is not None:
+        query = query.where(Submission.user_id.in_(list(users)))
+    return bands, session.execute(query).all()
+
+
+def _grades(bands: list[tuple[Any, Any, float]], row: Any, points: float) -> Grade:
+    _user, _slug, attempts, failed, *ratios = row
+    credited = [
+        (ratio * credit, credit)
+        for ratio, (_, _, credit) in zip(ratios, bands, strict=True)
+        if ratio is not None
+    ]
+    if not credited:
+        return Grade(None, attempts=attempts, failed=failed)
+    value, credit = max(credited, key=lambda item: (item[0], item[1]))
+    return Grade(round(value * points, 4), late=credit < 1, attempts=attempts, failed=failed)
+
+
+def book(session: Session, assignment: Assignment) -> Book:
+    """The gradebook of an assignment (see the module's docstring)."""
+    exercises = [(row.exercise_slug, row.points) for row in assignment.exercises]
+    worth = dict(exercises)
+    base = assignments.timeline(assignment)
+    members = session.execute(
+        select(User, Enrollment.student_id)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(
+            Enrollment.course_id == assignment.course_id,
+            Enrollment.role == courses.CourseRole.student,
+            Enrollment.dropped_at.is_(None),
+        )
+        .order_by(User.username)
+    ).all()
+    granted = {
+        extension.user_id: extension
+        for extension in session.scalars(select(Extension).where(Extension.assignment_id == assignment.id))
+    }
+    found: dict[tuple[int, str], Grade] = {}
+    bands, rows = _aggregate(session, assignment, base, None)
+    for row in rows:
+        if row[0] not in granted and row[1] in worth:
+            found[row[0], row[1]] = _grades(bands, row, worth[row[1]])
+    for user_id, extension in granted.items():  # read again on the student's own dates
+        own_bands, own_rows = _aggregate(
+            session, assignment, assignments.extended(base, extension), [user_id]
+        )
+        for row in own_rows:
+            if row[1] in worth:
+                found[user_id, row[1]] = _grades(own_bands, row, worth[row[1]])
+    result = Book(assignment, exercises)
+    for user, student_id in members:
+        own = granted.get(user.id)
+        result.students.append(
+            StudentRow(
+                user.username,
+                user.name,
+                user.email,
+                student_id,
+                {slug: found.get((user.id, slug), Grade(None)) for slug, _ in exercises},
+                aware(own.due_at) if own is not None else base.due_at,
+                extended=own is not None,
+            )
+        )
+    return result
+
+
+def as_json(result: Book) -> dict[str, Any]:
+    """The API's answer: every enrolled student, their credited points per exercise, the total."""
+    return {
+        "assignment": result.assignment.id,
+        "points": result.points,
+        "exercises": [{"exercise": slug, "points": points} for slug, points in result.exercises],
+        "items": [
+            {
+                "username": row.username,
+                "name": row.name,
+                "exercises": {slug: grade.points for slug, grade in row.grades.items()},
+                "late": {slug: grade.late for slug, grade in row.grades.items()},
+                "total": row.total,
+                "due_at": row.due_at.isoformat(timespec="microseconds"),
+                "extension": row.extended,
+            }
+            for row in result.students
+        ],
+    }
+
+
+def as_csv(result: Book, *, detail: bool = False) -> str:
+    """The grades as CSV in the layout Canvas's gradebook import takes as it is (Student, ID,
+    SIS User ID, SIS Login ID, Section, then one column per grade; Canvas matches students by
+    their SIS Login ID, our username) and Moodle's import maps (choose ``SIS Login ID`` as the
+    username, or ``Email``): the assignment's total, and with ``detail`` each exercise too."""
+    title = f"{result.assignment.title} ({result.points:g} pts)"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = [f"{slug} ({points:g} pts)" for slug, points in result.exercises] if detail else []
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Email", *columns, title])
+    section = result.assignment.course.code
+    for row in result.students:
+        cells = [_number(row.grades[slug].points) for slug, _ in result.exercises] if detail else []
+        writer.writerow(
+            [
+                row.name or row.username,
+                "",
+                row.student_id or "",
+                row.username,
+                section,
+                row.email or "",
+                *cells,
+                _number(row.total),
+            ]
+        )
+    return out.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def student_grades(session: Session, assignment: Assignment, user_id: int) -> dict[str, Grade]:
+    """One student's credited points per exercise of the assignment (for their own pages)."""
+    worth = {row.exercise_slug: row.points for row in assignment.exercises}
+    own = assignments.timeline_for(session, assignment, user_id)
+    bands, rows = _aggregate(session, assignment, own, [user_id])
+    grades = {row[1]: _grades(bands, row, worth[row[1]]) for row in rows if row[1] in worth}
+    return {slug: grades.get(slug, Grade(None)) for slug in worth}
