@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from grader.cli import grading, service
+from grader.cli import courses, grading, service
 
 
 @click.group()
@@ -15,3 +15,4 @@ def main() -> None:
 
 grading.register(main)
 service.register(main)
+courses.register(main)

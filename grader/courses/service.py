@@ -220,7 +220,7 @@ def _enrollment(session: Session, course: Course, username: str) -> Enrollment |
 
 
 def issue_links(
-    session: Session, course: Course, public_url: str, actor: User
+    session: Session, course: Course, public_url: str, actor: User | None
 ) -> list[tuple[Member, accounts.IssuedLink]]:
     """Fresh one-time set-password links for the course's students who have no password yet
     (an instructor sends them by mail merge): each replaces the student's unused earlier link.
