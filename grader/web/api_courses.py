@@ -27,6 +27,15 @@ blueprint = Blueprint("api_courses", __name__)
 MAX_CSV_BYTES = 2 << 20  # a roster of 20,000 students fits
 
 
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """A query parameter that must be one of ``allowed`` (the first is the default); checked
+    before anything is looked up, so a malformed request is a 422 whatever it names."""
+    value = request.args.get(name, allowed[0])
+    if value not in allowed:
+        raise Invalid(f"{name} must be {' or '.join(allowed)}", name)
+    return value
+
+
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -131,9 +140,10 @@ def import_roster(code: str) -> Any:
 @login_required
 def show_roster(code: str) -> Any:
     """The course's members (``?dropped=1``: with those dropped)."""
+    dropped = _choice("dropped", ("0", "1")) == "1"
     session = get_db()
     membership = courses.course_for(session, current_user(), code, "staff")
-    members = courses.roster(session, membership.course, include_dropped=request.args.get("dropped") == "1")
+    members = courses.roster(session, membership.course, include_dropped=dropped)
     return jsonify(
         {
             "items": [
@@ -182,12 +192,13 @@ def drop_member(code: str, username: str) -> Any:
     return "", 204
 
 
-@blueprint.post("/courses/<code>/roster/links")
+@blueprint.post("/courses/<code>/links")
 @login_required
 @limits.instructor_writes
 def roster_links(code: str) -> Any:
     """One-time set-password links for the students without a password (JSON, or CSV for a
     mail merge with ``?format=csv``); each replaces the student's unused earlier link."""
+    answer = _choice("format", ("json", "csv"))
     session, user = get_db(), current_user()
     membership = courses.course_for(session, user, code, "instructor")
     issued = courses.issue_links(session, membership.course, app_settings().public_url, user)
@@ -201,7 +212,7 @@ def roster_links(code: str) -> Any:
         }
         for m, link in issued
     ]
-    if request.args.get("format") == "csv":
+    if answer == "csv":
         return _csv_response(rows, ["username", "name", "email", "link", "expires_at"], f"{code}-links.csv")
     return jsonify({"items": rows})
 
@@ -316,14 +327,12 @@ def delete_extension(assignment_id: int, username: str) -> Any:
 def grades(assignment_id: int) -> Any:
     """Every enrolled student's credited points and total (``?format=csv``: Canvas's and
     Moodle's gradebook import layout; ``&detail=exercises``: a column per exercise too)."""
+    answer = _choice("format", ("json", "csv"))
+    detail = _choice("detail", ("", "exercises")) == "exercises"
     session = get_db()
     access = assignments.assignment_for(session, current_user(), assignment_id, "staff")
-    answer = request.args.get("format", "json")
-    if answer not in ("json", "csv"):
-        raise Invalid("format must be json or csv", "format")
     result = assignment_grades.book(session, access.assignment)
     if answer == "csv":
-        detail = request.args.get("detail") == "exercises"
         name = f"{access.assignment.course.code}-assignment-{assignment_id}-grades.csv"
         return Response(
             assignment_grades.as_csv(result, detail=detail),

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from kombu.exceptions import OperationalError as BrokerDown
 from sqlalchemy.exc import OperationalError as DatabaseDown
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter
 
 from grader.errors import BadRequest, GraderError, Invalid, NotFound, RateLimited
 from grader.settings import Settings
@@ -24,12 +24,15 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns: int4 on PostgreSQL
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in every route: a number no row can have as its id matches no route (404),
-    instead of reaching the database and overflowing its integer type (a 500 on PostgreSQL)."""
+    """``<int:...>`` in every route: a number no row can have as its id becomes 0, which no row
+    has either, so the view answers 404 as for any unknown id, instead of reaching the database
+    and overflowing its integer type (a 500 on PostgreSQL). (A ``max`` on the converter instead
+    made Werkzeug answer 405 to every method but GET on such a URL.)"""
 
-    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> Any:
+        """The id, or 0 when it is beyond any INTEGER column."""
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

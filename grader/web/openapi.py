@@ -8,42 +8,10 @@ from typing import Any
 from flask import Blueprint, jsonify, send_from_directory
 
 from grader.web.api import IDEMPOTENCY_KEY_LENGTH, MAX_PAGE, MAX_PER_PAGE
+from grader.web.openapi_courses import course_paths
+from grader.web.openapi_parts import LANG, answer, errors, op
 
 blueprint = Blueprint("openapi", __name__)
-
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_LANG = {
-    "name": "lang",
-    "in": "query",
-    "schema": {"type": "string", "enum": ["en", "zh"]},
-    "description": "language of statements and messages",
-}
-
-
-def _answer(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    content = {"application/json": {"schema": schema}} if schema else {}
-    return {"description": description, **({"content": content} if content else {})}
-
-
-def _errors(*statuses: int) -> dict[str, Any]:
-    words = {
-        400: "malformed request",
-        401: "no or bad token",
-        403: "wrong role",
-        404: "unknown or not yours",
-        413: "too large",
-        422: "invalid fields",
-        429: "too many submissions (see Retry-After)",
-    }
-    return {str(s): _answer(words[s], _ERROR) for s in statuses}
-
-
-def _op(summary: str, responses: dict[str, Any], *, auth: bool = True, **extra: Any) -> dict[str, Any]:
-    operation = {"summary": summary, "responses": responses, **extra}
-    if not auth:
-        operation["security"] = []
-    return operation
-
 
 SUBMISSION = {
     "type": "object",
@@ -151,35 +119,35 @@ def document() -> dict[str, Any]:
     }
     paths = {
         "/healthz": {
-            "get": _op(
+            "get": op(
                 "Database, broker, workers and sandbox layers",
-                {"200": _answer("up"), "503": _answer("database or broker down")},
+                {"200": answer("up"), "503": answer("database or broker down")},
                 auth=False,
             )
         },
         "/api/v1/exercises": {
-            "get": _op(
+            "get": op(
                 "List the exercises",
-                {"200": _answer("the bank"), **_errors(422)},
+                {"200": answer("the bank"), **errors(422)},
                 auth=False,
-                parameters=[_LANG],
+                parameters=[LANG],
             )
         },
         "/api/v1/exercises/{slug}": {
-            "get": _op(
+            "get": op(
                 "An exercise: statement, signature, starter code, public examples",
-                {"200": _answer("the exercise"), **_errors(404, 422)},
+                {"200": answer("the exercise"), **errors(404, 422)},
                 auth=False,
-                parameters=[slug, _LANG],
+                parameters=[slug, LANG],
             )
         },
         "/api/v1/submissions": {
-            "post": _op(
+            "post": op(
                 "Submit code for grading",
                 {
-                    "202": _answer("queued", SUBMISSION),
-                    "200": _answer("the submission an Idempotency-Key made before"),
-                    **_errors(400, 401, 413, 422, 429),
+                    "202": answer("queued", SUBMISSION),
+                    "200": answer("the submission an Idempotency-Key made before"),
+                    **errors(400, 401, 413, 422, 429),
                 },
                 parameters=[
                     {
@@ -197,9 +165,9 @@ def document() -> dict[str, Any]:
                     },
                 },
             ),
-            "get": _op(
+            "get": op(
                 "Your submissions, newest first (instructors: filter by student)",
-                {"200": _answer("a page of submissions"), **_errors(401, 422)},
+                {"200": answer("a page of submissions"), **errors(401, 422)},
                 parameters=[
                     {"name": n, "in": "query", "schema": schema}
                     for n, schema in (
@@ -212,56 +180,56 @@ def document() -> dict[str, Any]:
             ),
         },
         "/api/v1/submissions/{id}": {
-            "get": _op(
+            "get": op(
                 "A submission and its results (hidden cases never show their values)",
-                {"200": _answer("the submission", SUBMISSION), **_errors(401, 404, 422)},
-                parameters=[ident, _LANG],
+                {"200": answer("the submission", SUBMISSION), **errors(401, 404, 422)},
+                parameters=[ident, LANG],
             )
         },
         "/api/v1/submissions/{id}/regrade": {
-            "post": _op(
+            "post": op(
                 "Grade a submission again (instructors); a graded one keeps its score until then",
                 {
-                    "202": _answer("queued for a regrade (audited)", REGRADE_TICKET),
-                    "200": _answer("joined the regrade or grading already pending", REGRADE_TICKET),
-                    **_errors(401, 403, 404, 429),
+                    "202": answer("queued for a regrade (audited)", REGRADE_TICKET),
+                    "200": answer("joined the regrade or grading already pending", REGRADE_TICKET),
+                    **errors(401, 403, 404, 429),
                 },
                 parameters=[ident],
             )
         },
         "/api/v1/exercises/{slug}/regrade": {
-            "post": _op(
+            "post": op(
                 "Grade every submission of an exercise again (instructors); at most one such "
                 "regrade is pending per exercise",
                 {
-                    "202": _answer("a new regrade, dispatched in the background", EXERCISE_REGRADE),
-                    "200": _answer("joined the regrade already pending", EXERCISE_REGRADE),
-                    **_errors(401, 403, 404, 429),
+                    "202": answer("a new regrade, dispatched in the background", EXERCISE_REGRADE),
+                    "200": answer("joined the regrade already pending", EXERCISE_REGRADE),
+                    **errors(401, 403, 404, 429),
                 },
                 parameters=[slug],
             ),
-            "get": _op(
+            "get": op(
                 "The exercise's latest regrade and how many submissions it has left (instructors)",
-                {"200": _answer("its progress", REGRADE_PROGRESS), **_errors(401, 403, 404)},
+                {"200": answer("its progress", REGRADE_PROGRESS), **errors(401, 403, 404)},
                 parameters=[slug],
             ),
         },
         "/api/v1/exercises/{slug}/stats": {
-            "get": _op(
+            "get": op(
                 "Score histogram, failing cases, recognised mistakes (instructors)",
-                {"200": _answer("statistics"), **_errors(401, 403, 404)},
+                {"200": answer("statistics"), **errors(401, 403, 404)},
                 parameters=[slug],
             )
         },
         "/api/v1/gradebook": {
-            "get": _op(
+            "get": op(
                 "Best score per student and exercise (instructors)",
                 {
                     "200": {
                         "description": "the gradebook",
                         "content": {"application/json": {}, "text/csv": {}},
                     },
-                    **_errors(401, 403, 422),
+                    **errors(401, 403, 422),
                 },
                 parameters=[
                     {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}}
@@ -276,7 +244,7 @@ def document() -> dict[str, Any]:
             "version": "1",
             "description": "Submit PyTorch exercises, read scores and feedback.",
         },
-        "paths": paths,
+        "paths": paths | course_paths(),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
@@ -287,7 +255,11 @@ def document() -> dict[str, Any]:
                         "error": {
                             "type": "object",
                             "required": ["code", "message"],
-                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "field": {"type": "string", "description": "the invalid field, when one is"},
+                            },
                         }
                     },
                 }

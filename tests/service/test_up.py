@@ -173,7 +173,7 @@ def test_ctrl_c_stops_grader_up_quickly_and_quietly(tmp_path: Path) -> None:
             time.sleep(0.2)
         os.killpg(service.pid, signal.SIGINT)
         service.wait(timeout=30)
-        deadline = time.time() + 10
+        deadline = time.time() + 30  # a bound against hangs; a loaded machine is slow to stop
         while _processes_of(f"127.0.0.1:{port}", str(tmp_path)):
             assert time.time() < deadline, "a process outlived Ctrl-C"
             time.sleep(0.2)
