@@ -147,6 +147,19 @@ def assignments_group() -> None:
     """Assignments, extensions and grades."""
 
 
+def _pairs(option: str, items: tuple[str, ...], example: str, last: bool = False) -> list[tuple[str, float]]:
+    """``KEY=NUMBER`` options as pairs (split at the last ``=`` when ``last``: a time has none
+    in it, but a slug might one day)."""
+    pairs = []
+    for item in items:
+        key, _, number = item.rpartition("=") if last else item.partition("=")
+        try:
+            pairs.append((key, float(number)))
+        except ValueError:
+            raise click.UsageError(f"{option} {item!r}: write it as {example}") from None
+    return pairs
+
+
 def _spec(
     title: str | None, exercises: tuple[str, ...], opens: str | None, due: str | None, late: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -155,29 +168,15 @@ def _spec(
     if title is not None:
         body["title"] = title
     if exercises:
-        body["exercises"] = []
-        for item in exercises:
-            slug, _, points = item.partition("=")
-            try:
-                body["exercises"].append({"exercise": slug, "points": float(points)})
-            except ValueError:
-                raise click.UsageError(
-                    f"--exercise {item!r}: write SLUG=POINTS, e.g. linalg.sum_axis=10"
-                ) from None
+        chosen = _pairs("--exercise", exercises, "SLUG=POINTS, e.g. linalg.sum_axis=10")
+        body["exercises"] = [{"exercise": slug, "points": points} for slug, points in chosen]
     if opens is not None:
         body["opens_at"] = opens
     if due is not None:
         body["due_at"] = due
     if late:
-        body["late"] = []
-        for item in late:
-            until, _, credit = item.rpartition("=")
-            try:
-                body["late"].append({"until": until, "credit": float(credit)})
-            except ValueError:
-                raise click.UsageError(
-                    f"--late {item!r}: write UNTIL=CREDIT, e.g. 2027-03-08T18:00:00+01:00=0.5"
-                ) from None
+        windows = _pairs("--late", late, "UNTIL=CREDIT, e.g. 2027-03-08T18:00:00+01:00=0.5", last=True)
+        body["late"] = [{"until": until, "credit": credit} for until, credit in windows]
     return body
 
 

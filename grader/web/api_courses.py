@@ -334,9 +334,5 @@ def grades(assignment_id: int) -> Any:
     result = assignment_grades.book(session, access.assignment)
     if answer == "csv":
         name = f"{access.assignment.course.code}-assignment-{assignment_id}-grades.csv"
-        return Response(
-            assignment_grades.as_csv(result, detail=detail),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename={name}"},
-        )
+        return _download(assignment_grades.as_csv(result, detail=detail), name)
     return jsonify(assignment_grades.as_json(result))
