@@ -222,11 +222,13 @@ def _csv_response(rows: list[dict[str, Any]], columns: list[str], filename: str)
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     writer.writerows(rows)
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
+    return _download(out.getvalue(), filename)
+
+
+def _download(text: str, filename: str) -> Response:
+    """A CSV answer that browsers save as ``filename``."""
+    disposition = f"attachment; filename={filename}"
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @blueprint.post("/courses/<code>/assignments")
