@@ -127,6 +127,16 @@ def _exercises(raw: Any) -> list[tuple[str, float]]:
     return chosen
 
 
+def preview_timeline(body: Any) -> Timeline:
+    """The credit timeline an assignment body would have, checked as ``create_assignment``
+    checks the body (Invalid naming the field); nothing is stored."""
+    fields = read_fields(body, partial=False)
+    assert fields.due_at is not None
+    found = Timeline(fields.opens_at, fields.due_at, fields.late or ())
+    check_timeline(found)
+    return found
+
+
 def create_assignment(session: Session, course: Course, body: Any) -> Assignment:
     """A new assignment of the course from an API body (see ``read_fields``)."""
     fields = read_fields(body, partial=False)
@@ -201,6 +211,24 @@ def assignment_for(session: Session, user: User, assignment_id: int, need: str =
     membership = courses.Membership(assignment.course, role)
     courses.check_role(membership, need)
     return Access(assignment, membership)
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """An exercise opened from an assignment: the assignment as the user may use it, and the
+    user's own timeline of it (their extension's dates, if any)."""
+
+    access: Access
+    timeline: Timeline
+
+
+def assigned_exercise(session: Session, user: User, assignment_id: int, slug: str) -> Assigned:
+    """The assignment an exercise page was opened from, if the user is in its course and the
+    exercise is one of its (NotFound otherwise); open or not, it says when it is."""
+    access = assignment_for(session, user, assignment_id)
+    if slug not in {row.exercise_slug for row in access.assignment.exercises}:
+        raise NotFound(f"{slug} is not an exercise of assignment {assignment_id}")
+    return Assigned(access, timeline_for(session, access.assignment, user.id))
 
 
 def grant_extension(
