@@ -168,17 +168,26 @@ def update_assignment(session: Session, assignment: Assignment, body: Any) -> As
     if fields.title is not None:
         assignment.title = fields.title
     if fields.exercises is not None:
-        assignment.exercises = _rows(fields.exercises)
+        assignment.exercises = _rows(
+            fields.exercises, {row.exercise_slug: row for row in assignment.exercises}
+        )
     assignment.opens_at, assignment.due_at, assignment.late = opens_at, due_at, windows_to_json(late)
     session.flush()
     return assignment
 
 
-def _rows(chosen: list[tuple[str, float]]) -> list[AssignmentExercise]:
-    return [
-        AssignmentExercise(exercise_slug=slug, points=points, position=position)
-        for position, (slug, points) in enumerate(chosen)
-    ]
+def _rows(
+    chosen: list[tuple[str, float]], existing: dict[str, AssignmentExercise] | None = None
+) -> list[AssignmentExercise]:
+    """The rows of the chosen exercises; an exercise the assignment has already keeps its row
+    (a new row beside the old one, before the old one is deleted, would break their unique
+    constraint)."""
+    rows = []
+    for position, (slug, points) in enumerate(chosen):
+        row = (existing or {}).get(slug) or AssignmentExercise(exercise_slug=slug)
+        row.points, row.position = points, position
+        rows.append(row)
+    return rows
 
 
 def course_assignments(session: Session, course: Course) -> list[Assignment]:

@@ -5,6 +5,7 @@ course (their own dates and credited points)."""
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from grader.accounts import service as accounts
@@ -15,6 +16,7 @@ from grader.db import unit_of_work
 from grader.errors import Invalid, NotFound
 from grader.reports.course_standing import course_standing
 from grader.settings import Settings
+from tests.service.test_courses import token_for
 from tests.web.course_setup import DOT, SUM, Course, at, build_course, extend, submit_graded
 
 
@@ -75,3 +77,25 @@ def test_a_students_standing_follows_their_extension(service_settings: Settings,
     assert first["Week 2"] == (0.0, 15.0, False, {SUM: None, DOT: None})
     extend(service_settings, made.late, "amy", 24)
     assert standing()["Week 1"] == (13.0, 15.0, True, {SUM: 10.0, DOT: 3.0})
+
+
+def test_changing_an_assignments_exercises_keeps_those_it_had(
+    service_settings: Settings, made: Course, client: FlaskClient
+) -> None:
+    """A PATCH that keeps an exercise (with other points, in another place) and drops another
+    used to insert the kept one's new row beside the old one: a unique violation, a 500."""
+    prof = token_for(service_settings, "prof")
+    answer = client.patch(
+        f"/api/v1/assignments/{made.late}",
+        json={"exercises": [{"exercise": DOT, "points": 2}, {"exercise": SUM, "points": 4}]},
+        headers=prof,
+    )
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["exercises"] == [{"exercise": DOT, "points": 2}, {"exercise": SUM, "points": 4}]
+    answer = client.patch(
+        f"/api/v1/assignments/{made.late}", json={"exercises": [{"exercise": SUM, "points": 3}]}, headers=prof
+    )
+    assert (
+        answer.get_json()["exercises"] == [{"exercise": SUM, "points": 3}]
+        and answer.get_json()["points"] == 3
+    )
