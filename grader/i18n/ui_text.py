@@ -450,6 +450,7 @@ UI: dict[str, tuple[str, str]] = {
         "作业尚未开放：在此之前提交会被拒绝，开放时间：",
     ),
     "c.practise_outside": ("Practise outside the assignment meanwhile.", "在此之前可以在作业之外练习。"),
+    "c.worth_here": ("Worth {n} {n:point|points} in this assignment.", "在本作业中占 {n} 分。"),
     "c.credit_now": ("A submission now earns {credit}% credit", "现在提交按 {credit}% 计分"),
     "c.credit_closed": (
         "The assignment is closed: a submission now is graded with full feedback for practice, at 0% credit.",
@@ -562,7 +563,7 @@ UI: dict[str, tuple[str, str]] = {
         "A header username,due_at, then one student a line; due_at is ISO 8601 with its offset.",
         "表头为 username,due_at，之后每行一名学生；due_at 为带时区偏移的 ISO 8601 时间。",
     ),
-    "c.filter_name": ("Name", "姓名"),
+    "c.filter_name": ("Name, username or email", "姓名、用户名或邮箱"),
     "c.filter_below": ("Total below", "总分低于"),
     "c.clear": ("Show everyone", "显示全部"),
     "c.csv_total": ("CSV: total", "CSV：总分"),

@@ -72,7 +72,9 @@ def grades_csv(code: str, assignment_id: int) -> Any:
     body = assignment_grades.as_csv(assignment_grades.book(get_db(), access.assignment), detail=detail)
     name = f"{code}-assignment-{assignment_id}-grades{'-exercises' if detail else ''}.csv"
     return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"},
     )
 
 

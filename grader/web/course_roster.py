@@ -117,5 +117,9 @@ def links(code: str) -> Any:
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={code}-links.csv"},
+        # One-time links are passwords until used: no cache keeps a copy.
+        headers={
+            "Content-Disposition": f"attachment; filename={code}-links.csv",
+            "Cache-Control": "no-store",
+        },
     )

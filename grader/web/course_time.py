@@ -135,7 +135,7 @@ class Bar:
         return round(self.x + self.width + 2, 1)
 
 
-CHART_WIDTH, CHART_LEFT, CHART_BAR = 600, 44, 100
+CHART_WIDTH, CHART_LEFT, CHART_BAR = 600, 48, 100
 
 
 def chart(timeline: Timeline, zone: str, lang: str) -> list[Bar]:

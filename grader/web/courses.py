@@ -21,6 +21,9 @@ from grader.web.db import get_db
 from grader.web.sessions import is_instructor, language, signed_in
 
 blueprint = Blueprint("courses", __name__)
+# A student's assignments: what they can earn credit on now, then what opens later, then the
+# closed ones (a term's past weeks must not push this week's off the screen).
+CURRENT_FIRST = {"open": 0, "late": 0, "not_open": 1, "closed": 2}
 
 
 def titles() -> dict[str, str]:
@@ -70,7 +73,8 @@ def create() -> Any:
 @blueprint.get("/<code>")
 @signed_in
 def course(code: str) -> Any:
-    """A course: a student's assignments with their dates and points; its staff's overview."""
+    """A course: a student's assignments (current ones first) with their own dates and credited
+    points; for its staff, every assignment with links to edit, grade and extend it."""
     db, lang = get_db(), language()
     member = membership(code)
     zone = member.course.timezone
@@ -82,6 +86,7 @@ def course(code: str) -> Any:
         return render_template("courses/course_staff.html", m=member, listed=listed)
     standings = course_standing.course_standing(db, member.course, me().id)
     listed_own = [(s, course_time.status(s.timeline, zone, lang)) for s in standings]
+    listed_own.sort(key=lambda item: CURRENT_FIRST[item[1].phase])  # then by due date, as read
     return render_template("courses/course.html", m=member, listed=listed_own, titles=titles())
 
 
