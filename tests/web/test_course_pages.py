@@ -10,6 +10,9 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from grader.assignments.models import Assignment
+from grader.courses import roster
+from grader.courses import service as courses
 from grader.db import unit_of_work
 from grader.settings import Settings
 from grader.submissions.models import Submission
@@ -246,3 +249,41 @@ def test_a_ta_who_is_a_global_student_reads_the_staff_pages_and_grants_extension
     assert granted.status_code == 302
     listed = html(client.get(granted.headers["Location"]))
     assert 'data-username="amy"' in listed and "2099-01-01" in listed
+
+
+@embedded_only
+def test_what_people_wrote_is_shown_as_text(
+    service_settings: Settings, made: Course, client: FlaskClient
+) -> None:
+    hostile = "<script>alert(1)</script>"
+    with unit_of_work(service_settings.database_url) as session:
+        course = courses.find_course(session, "dl101")
+        course.title = f"DL {hostile}"
+        roster.enroll_one(session, course, "amy", name=f"Amy {hostile}", email="amy@example.org")
+        session.get(Assignment, made.late).title = f"Week {hostile}"  # type: ignore[union-attr]
+    for who, paths in [
+        (
+            "amy",
+            [
+                "/courses/",
+                "/courses/dl101",
+                f"/courses/dl101/assignments/{made.late}",
+                f"/exercises/{SUM}?assignment={made.late}",
+            ],
+        ),
+        (
+            "prof",
+            [
+                "/courses/dl101",
+                "/courses/dl101/roster",
+                f"/courses/dl101/assignments/{made.late}/grades",
+                f"/courses/dl101/assignments/{made.late}/help",
+                f"/courses/dl101/assignments/{made.late}/edit",
+            ],
+        ),
+    ]:
+        sign_in(client, who)
+        for path in paths:
+            page = html(client.get(path))
+            assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page, (who, path)
+        client.post("/logout", data={"csrf_token": page_token(client, "/courses/")})
