@@ -222,24 +222,6 @@ def assignment_for(session: Session, user: User, assignment_id: int, need: str =
     return Access(assignment, membership)
 
 
-@dataclass(frozen=True)
-class Assigned:
-    """An exercise opened from an assignment: the assignment as the user may use it, and the
-    user's own timeline of it (their extension's dates, if any)."""
-
-    access: Access
-    timeline: Timeline
-
-
-def assigned_exercise(session: Session, user: User, assignment_id: int, slug: str) -> Assigned:
-    """The assignment an exercise page was opened from, if the user is in its course and the
-    exercise is one of its (NotFound otherwise); open or not, it says when it is."""
-    access = assignment_for(session, user, assignment_id)
-    if slug not in {row.exercise_slug for row in access.assignment.exercises}:
-        raise NotFound(f"{slug} is not an exercise of assignment {assignment_id}")
-    return Assigned(access, timeline_for(session, access.assignment, user.id))
-
-
 def grant_extension(
     session: Session, assignment: Assignment, username: str, body: Any, actor: User
 ) -> Extension:
@@ -348,3 +330,21 @@ def check_submission(
             "until then you can practise the exercise outside the assignment"
         )
     return assignment
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """An exercise opened from an assignment: the assignment as the user may use it, and the
+    user's own timeline of it (their extension's dates, if any)."""
+
+    access: Access
+    timeline: Timeline
+
+
+def assigned_exercise(session: Session, user: User, assignment_id: int, slug: str) -> Assigned:
+    """The assignment an exercise page was opened from, if the user is in its course and the
+    exercise is one of its (NotFound otherwise); open or not, it says when it is."""
+    access = assignment_for(session, user, assignment_id)
+    if slug not in {row.exercise_slug for row in access.assignment.exercises}:
+        raise NotFound(f"{slug} is not an exercise of assignment {assignment_id}")
+    return Assigned(access, timeline_for(session, access.assignment, user.id))
