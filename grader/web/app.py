@@ -23,25 +23,13 @@ csrf = CSRFProtect()
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: int4 on PostgreSQL
 
 
-# The numbers from 0 to MAX_ID, digit by digit (a longer or larger one does not match).
-UP_TO_MAX_ID = (
-    r"\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
-    r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7]"
-)
-
-
 class IdConverter(IntegerConverter):
     """``<int:...>`` in every route: a number no row can have as its id matches no route (404),
-    instead of reaching the database and overflowing its integer type (a 500 on PostgreSQL).
-    The bound is in the pattern, not only in the conversion: a number refused after the path
-    matched would make Werkzeug answer 405 to a method that another rule of the same path takes
-    (a POST where a GET rule comes first)."""
+    instead of reaching the database and overflowing its integer type (a 500 on PostgreSQL)."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
-        if self.max == MAX_ID and not self.signed:
-            self.regex = f"(?:{UP_TO_MAX_ID})"
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
