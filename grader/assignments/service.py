@@ -127,6 +127,16 @@ def _exercises(raw: Any) -> list[tuple[str, float]]:
     return chosen
 
 
+def preview_timeline(body: Any) -> Timeline:
+    """The credit timeline an assignment body would have, checked as ``create_assignment``
+    checks the body (Invalid naming the field); nothing is stored."""
+    fields = read_fields(body, partial=False)
+    assert fields.due_at is not None
+    found = Timeline(fields.opens_at, fields.due_at, fields.late or ())
+    check_timeline(found)
+    return found
+
+
 def create_assignment(session: Session, course: Course, body: Any) -> Assignment:
     """A new assignment of the course from an API body (see ``read_fields``)."""
     fields = read_fields(body, partial=False)
@@ -158,17 +168,26 @@ def update_assignment(session: Session, assignment: Assignment, body: Any) -> As
     if fields.title is not None:
         assignment.title = fields.title
     if fields.exercises is not None:
-        assignment.exercises = _rows(fields.exercises)
+        assignment.exercises = _rows(
+            fields.exercises, {row.exercise_slug: row for row in assignment.exercises}
+        )
     assignment.opens_at, assignment.due_at, assignment.late = opens_at, due_at, windows_to_json(late)
     session.flush()
     return assignment
 
 
-def _rows(chosen: list[tuple[str, float]]) -> list[AssignmentExercise]:
-    return [
-        AssignmentExercise(exercise_slug=slug, points=points, position=position)
-        for position, (slug, points) in enumerate(chosen)
-    ]
+def _rows(
+    chosen: list[tuple[str, float]], existing: dict[str, AssignmentExercise] | None = None
+) -> list[AssignmentExercise]:
+    """The rows of the chosen exercises; an exercise the assignment has already keeps its row
+    (a new row beside the old one, before the old one is deleted, would break their unique
+    constraint)."""
+    rows = []
+    for position, (slug, points) in enumerate(chosen):
+        row = (existing or {}).get(slug) or AssignmentExercise(exercise_slug=slug)
+        row.points, row.position = points, position
+        rows.append(row)
+    return rows
 
 
 def course_assignments(session: Session, course: Course) -> list[Assignment]:
@@ -313,3 +332,21 @@ def check_submission(
             "until then you can practise the exercise outside the assignment"
         )
     return assignment
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """An exercise opened from an assignment: the assignment as the user may use it, and the
+    user's own timeline of it (their extension's dates, if any)."""
+
+    access: Access
+    timeline: Timeline
+
+
+def assigned_exercise(session: Session, user: User, assignment_id: int, slug: str) -> Assigned:
+    """The assignment an exercise page was opened from, if the user is in its course and the
+    exercise is one of its (NotFound otherwise); open or not, it says when it is."""
+    access = assignment_for(session, user, assignment_id)
+    if slug not in {row.exercise_slug for row in access.assignment.exercises}:
+        raise NotFound(f"{slug} is not an exercise of assignment {assignment_id}")
+    return Assigned(access, timeline_for(session, access.assignment, user.id))

@@ -68,7 +68,23 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.json = BoundedJSONProvider(app)
     app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
 
-    from grader.web import account, api, api_courses, dashboard, db, health, limits, openapi, pages, portal
+    from grader.web import (
+        account,
+        api,
+        api_courses,
+        course_editor,
+        course_extensions,
+        course_grades,
+        course_roster,
+        courses,
+        dashboard,
+        db,
+        health,
+        limits,
+        openapi,
+        pages,
+        portal,
+    )
 
     db.init_app(app)
     csrf.init_app(app)
@@ -80,6 +96,8 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(portal.blueprint)
     app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
     app.register_blueprint(account.blueprint)
+    for course_pages in (courses, course_roster, course_editor, course_extensions, course_grades):
+        app.register_blueprint(course_pages.blueprint, url_prefix="/courses")
     limits.init_app(app, settings)
     pages.init_app(app)
     app.before_request(_refuse_nul)

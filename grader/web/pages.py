@@ -10,6 +10,7 @@ from grader.accounts.service import MIN_PASSWORD
 from grader.bank.case_names import case_name
 from grader.bank.loader import unit_title
 from grader.i18n.ui_text import translate
+from grader.web import course_time
 from grader.web.formatting import flag_where, points, show_args, show_value, statement_html, time_tag
 from grader.web.sessions import is_instructor, language, page_user
 
@@ -32,6 +33,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(case_name, "case_name")
     app.add_template_filter(unit_title, "unit_title")
     app.add_template_filter(flag_where, "flag_where")
+    app.add_template_filter(course_time.course_time, "course_time")
+    app.add_template_filter(course_time.percent, "percent")
+    app.add_template_global(course_time.bands, "timeline_bands")
+    app.add_template_global(course_time.chart, "timeline_chart")
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -20,6 +21,7 @@ from flask import (
 from flask_limiter import RateLimitExceeded
 
 from grader.accounts.models import User
+from grader.assignments import service as assignments
 from grader.bank import presentation as exercise_views
 from grader.bank.loader import load_bank
 from grader.errors import Invalid, Unauthenticated
@@ -28,7 +30,7 @@ from grader.i18n.ui_text import translate
 from grader.reports import progress
 from grader.submissions import intake
 from grader.submissions import service as submissions
-from grader.web import limits
+from grader.web import course_time, limits
 from grader.web.common import app_settings, exercise_or_404, submission_page
 from grader.web.db import get_db
 from grader.web.sessions import (
@@ -129,13 +131,28 @@ def exercises() -> Any:
     return render_template("exercises.html", units=dict(units), lang=lang, done=done, total=len(load_bank()))
 
 
+def _assignment_id(raw: str | None) -> int | None:
+    """An assignment's id from the address or the form (absent: practice outside any)."""
+    if not raw:
+        return None
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
+        raise Invalid("'assignment' must be an assignment's id (a whole number)", "assignment")
+    return int(raw)
+
+
 @blueprint.get("/exercises/<slug>")
 @signed_in
 def exercise(slug: str) -> Any:
-    """The statement, signature, examples, the editor (starter code or the last attempt)."""
+    """The statement, signature, examples, the editor (starter code or the last attempt);
+    opened from an assignment (``?assignment=<id>``), which one, when it is due, the credit a
+    submission earns now, and a form that submits to it."""
     lang = language()
     found = exercise_or_404(slug)
     db = get_db()
+    assignment_id = _assignment_id(request.args.get("assignment"))
+    assigned = None
+    if assignment_id is not None:
+        assigned = assignments.assigned_exercise(db, _user(), assignment_id, slug)
     last = progress.last_source(db, _user().id, slug)
     attempts = progress.history(db, _user().id, slug, limit=10)
     return render_template(
@@ -147,16 +164,28 @@ def exercise(slug: str) -> Any:
         attempts=list(reversed(attempts)),
         lang=lang,
         max_kib=MAX_SOURCE_BYTES // 1024,
+        assigned=assigned,
+        state=_state(assigned, lang),
     )
+
+
+def _state(assigned: assignments.Assigned | None, lang: str) -> course_time.Status | None:
+    if assigned is None:
+        return None
+    return course_time.status(assigned.timeline, assigned.access.assignment.course.timezone, lang)
 
 
 @blueprint.post("/exercises/<slug>/submit")
 @signed_in
 def submit(slug: str) -> Any:
-    """Queue the editor's code or an uploaded file. Scripts get JSON; plain forms a redirect."""
+    """Queue the editor's code or an uploaded file (to the form's assignment, if it names one:
+    refused before the assignment opens). Scripts get JSON; plain forms a redirect."""
     exercise_or_404(slug)
+    assignment_id = _assignment_id(request.form.get("assignment"))
     source, filename = _portal_source()
-    body, _ = intake.accept(get_db(), app_settings(), _user(), slug, source, filename=filename)
+    body, _ = intake.accept(
+        get_db(), app_settings(), _user(), slug, source, filename=filename, assignment_id=assignment_id
+    )
     result = url_for("portal.submission", submission_id=body["id"])
     if _wants_json():
         return jsonify(
