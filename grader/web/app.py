@@ -30,7 +30,10 @@ class IdConverter(IntegerConverter):
     made Werkzeug answer 405 to every method but GET on such a URL.)"""
 
     def to_python(self, value: str) -> Any:
-        """The id, or 0 when it is beyond any INTEGER column."""
+        """The id, or 0 when it is beyond any INTEGER column (the length first: Python refuses
+        to convert a string of thousands of digits, which would be a 405 again)."""
+        if len(value) > len(str(MAX_ID)):
+            return 0
         number = super().to_python(value)
         return number if number <= MAX_ID else 0
 
