@@ -5,6 +5,7 @@ GraderError
 ├── Unauthenticated  401  no token, or a token that is unknown or revoked
 ├── Forbidden        403  authenticated, but the role may not do this
 ├── NotFound         404  no such thing, or not yours
+├── Conflict         409  the request cannot be served in the present state (a changed exercise)
 ├── Gone             410  existed, but no longer usable (a used or expired set-password link)
 ├── TooLarge         413  the upload is over the size limit
 ├── Invalid          422  well-formed but invalid fields (unknown exercise, bad file)
@@ -47,6 +48,12 @@ class NotFound(GraderError):
     """Unknown, or belonging to someone else."""
 
     status, code = 404, "not_found"
+
+
+class Conflict(GraderError):
+    """Well-formed and allowed, but the present state stands in the way (say what resolves it)."""
+
+    status, code = 409, "conflict"
 
 
 class Gone(GraderError):

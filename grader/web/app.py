@@ -65,7 +65,11 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.json = BoundedJSONProvider(app)
     app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
 
-    from grader.web import account, api, dashboard, db, health, limits, openapi, pages, portal
+    from grader.bank.loader import open_bank
+    from grader.web import account, api, bank_pages, dashboard, db, health, limits, openapi, pages, portal
+
+    for broken in open_bank(settings.exercise_path).broken:  # the rest of the bank still serves
+        app.logger.error("exercise bank: %s", broken)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -75,6 +79,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(health.blueprint)
     app.register_blueprint(portal.blueprint)
     app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
+    app.register_blueprint(bank_pages.blueprint, url_prefix="/dashboard/bank")
     app.register_blueprint(account.blueprint)
     limits.init_app(app, settings)
     pages.init_app(app)
