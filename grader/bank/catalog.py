@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from grader.bank.loader import Entry, UnknownExercise, entry, reload, the_bank
+from grader.bank.loader import Entry, UnknownExercise, entry, refresh, reload, the_bank
 from grader.bank.models import ExerciseRefusal, ExerciseVersion
 from grader.errors import Conflict, Invalid, NotFound
 from grader.grading.exercise import Exercise
@@ -162,10 +162,20 @@ def sync_bank(session: Session, validations: Mapping[str, Validation] | None = N
     return results
 
 
+def _entry(slug: str) -> Entry:
+    """The bank's entry; a slug this process does not know yet makes it look at its folders
+    again (an exercise added since it started), then raises UnknownExercise."""
+    try:
+        return entry(slug)
+    except UnknownExercise:
+        refresh()
+        return entry(slug)
+
+
 def find_entry(slug: str) -> Entry:
     """The bank's entry, or Invalid naming the slug."""
     try:
-        return entry(slug)
+        return _entry(slug)
     except UnknownExercise as exc:
         raise Invalid(str(exc.args[0])) from None
 
@@ -204,9 +214,12 @@ def published_slugs(session: Session) -> set[str]:
 def visible_bank(session: Session) -> dict[str, Exercise]:
     """The exercises students see: the shipped bank and the course folders' published ones."""
     published = published_slugs(session)
+    bank = the_bank()
+    if not published <= bank.entries.keys():
+        bank = refresh()  # published since this process loaded its bank
     return {
         slug: found.exercise
-        for slug, found in the_bank().entries.items()
+        for slug, found in bank.entries.items()
         if found.origin.shipped or slug in published
     }
 
@@ -214,7 +227,7 @@ def visible_bank(session: Session) -> dict[str, Exercise]:
 def visible_exercise(session: Session, slug: str) -> Exercise:
     """One exercise students may see, or NotFound (unknown, or a course exercise not published)."""
     try:
-        found = entry(slug)
+        found = _entry(slug)
     except UnknownExercise:
         raise NotFound(f"there is no exercise {slug!r}; pick one from the exercise list") from None
     if not found.origin.shipped and _current(session, slug) is None:
@@ -245,7 +258,7 @@ def exercise_at(slug: str, digest: str | None) -> Exercise:
     """The exercise as the version with this content hash has it (None: as loaded). A newer file
     is read again; a course exercise whose file moved past the version raises StaleExercise (a
     grader fault: retried, then ``error``). The shipped bank, proven by CI, is graded as it is."""
-    found = entry(slug)
+    found = _entry(slug)
     if digest is None or found.digest == digest:
         return found.exercise
     found = reload(slug)
