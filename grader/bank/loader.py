@@ -177,9 +177,10 @@ _banks: dict[tuple[Origin, ...], Bank] = {}
 
 
 def open_bank(folders: Iterable[Path]) -> Bank:
-    """Use these course folders beside the shipped bank and load it now (a process's start)."""
+    """Use these course folders beside the shipped bank and load it now (a process's start, a
+    command), or again if its files changed since it was loaded."""
     configure(folders)
-    return the_bank()
+    return refresh()
 
 
 def the_bank() -> Bank:
