@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from grader.bank.case_names import case_name
+from grader.bank.catalog import StaleExercise, exercise_at
 from grader.bank.folders import SHIPPED_FOLDER, configure
 from grader.bank.loader import entry, load_bank, open_bank, reload, unit_title, units
+from grader.bank.modules import read_source
 from grader.settings import Settings, SettingsError
 from tests.course_folders import write_exercise
 
@@ -132,3 +134,21 @@ def test_the_setting_names_each_folder_and_refuses_one_that_is_not(
     monkeypatch.setenv("GRADER_EXERCISE_PATH", str(tmp_path / "missing"))
     with pytest.raises(SettingsError, match=r"GRADER_EXERCISE_PATH names .*missing.*, which is not a folder"):
         Settings()
+
+
+def test_a_worker_grades_the_version_a_submission_names(tmp_path: Path, folders: None) -> None:
+    """The version's content hash picks the exercise: as loaded, or the file read again when a
+    newer version was published since; a course file that moved past the version is a grader
+    fault (retried), while the shipped bank, proven by CI, is graded as it is."""
+    write_exercise(tmp_path, "course", "col_sums", points=10)
+    open_bank([tmp_path])
+    first = entry("course.col_sums")
+    assert exercise_at("course.col_sums", first.digest) is first.exercise
+    assert exercise_at("course.col_sums", None) is first.exercise
+    second = write_exercise(tmp_path, "course", "col_sums", points=5)
+    assert exercise_at("course.col_sums", first.digest) is first.exercise  # loaded: no disk read
+    _, digest = read_source(second)
+    assert exercise_at("course.col_sums", digest).points == 5
+    with pytest.raises(StaleExercise, match="changed since this submission's version"):
+        exercise_at("course.col_sums", first.digest)
+    assert exercise_at("linalg.sum_axis", "0" * 64) is entry("linalg.sum_axis").exercise
