@@ -19,7 +19,7 @@ from grader.grading.adequacy import ENGINE, Adequacy
 from grader.times import iso, now
 
 RECORD = "_adequacy.json"
-_cache: dict[Path, tuple[float, dict[str, Any]]] = {}
+_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
 _lock = threading.Lock()
 
 
@@ -32,17 +32,19 @@ def record_path(origin: Origin) -> Path:
     return origin.folder / RECORD
 
 
-def read_records(origin: Origin) -> dict[str, Any]:
-    """The folder's records by slug ({} without a file); read again when the file changes."""
+def read_records(origin: Origin, *, cached: bool = True) -> dict[str, Any]:
+    """The folder's records by slug ({} without a file); read again when the file changes (a
+    write replaces the file: a new inode, whatever the clock's resolution)."""
     path = record_path(origin)
     try:
-        stamp = path.stat().st_mtime
+        info = path.stat()
     except FileNotFoundError:
         return {}
+    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
     with _lock:
-        cached = _cache.get(path)
-        if cached and cached[0] == stamp:
-            return cached[1]
+        known = _cache.get(path)
+        if cached and known and known[0] == stamp:
+            return known[1]
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -79,7 +81,7 @@ def write_record(found: Entry, record: dict[str, Any]) -> Path:
     """Store the record in the exercise's folder (atomically: a reader never sees half a file)."""
     path = record_path(found.origin)
     try:
-        records = dict(read_records(found.origin))
+        records = dict(read_records(found.origin, cached=False))
     except RecordError:
         records = {}
     records[found.exercise.slug] = record

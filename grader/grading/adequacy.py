@@ -32,7 +32,7 @@ from worker.sandbox.contract import Runner, SandboxConfig
 EXTRA_SEEDS = 24
 SEEDS_PER_RUN = 8
 # How the record of a measure was made: a record made by another version is measured again.
-ENGINE = 1
+ENGINE = 2
 # A machine under load can time a correct function out, or a child die of something else than
 # the code it ran: such a failure proves nothing about the mutant.
 _UNRELIABLE = {
@@ -270,5 +270,5 @@ def measure(exercise: Exercise, runner: Runner, seeds: list[int]) -> Adequacy:
 def _shape_batch(exercise: Exercise, seed: int) -> _Batch:
     base = list(exercise.public_cases) + exercise.hidden_cases(torch.Generator().manual_seed(seed))
     made = variants(base, torch.Generator().manual_seed(seed + 1))
-    # Each case comes back in up to three variants: three gradings' worth.
-    return _Batch([case for _, case in made], [how for how, _ in made], [None for _ in made], 3)
+    # Each case comes back in up to four variants: four gradings' worth.
+    return _Batch([case for _, case in made], [how for how, _ in made], [None for _ in made], 4)

@@ -338,8 +338,12 @@ def _needs_parentheses(
 ) -> bool:
     """A replacement that binds less tightly than what it replaces keeps its meaning only in
     parentheses, where it is an operand and the source has none around it already."""
-    if not isinstance(parent, _OPERAND_OF) or (isinstance(parent, ast.Call) and parent.func is not node):
+    if not isinstance(parent, _OPERAND_OF):
         return False
+    if isinstance(parent, ast.Call) and parent.func is not node:
+        return False  # an argument
+    if isinstance(parent, ast.Subscript) and parent.value is not node:
+        return False  # an index
     if source[: span[0]].rstrip().endswith("(") and source[span[1] :].lstrip().startswith(")"):
         return False
     try:

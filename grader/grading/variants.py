@@ -1,7 +1,9 @@
 """Inputs beyond an exercise's own generator, to tell a surviving mutant from an equivalent one:
 each case again with its floating tensors in the other precision, and with its tensors at other
-sizes (every size that two tensors share stays shared, so a square matrix stays square and a
-matrix product's inner sizes still agree), values drawn afresh."""
+sizes, values drawn afresh: twice with every size that two tensors share still shared (a square
+matrix stays square, a matrix product's inner sizes still agree), once with every dimension grown
+on its own (rows and columns no longer interchangeable; where that breaks what the reference
+accepts, the adequacy check ignores the input)."""
 
 from __future__ import annotations
 
@@ -38,8 +40,15 @@ def _other_precision(tensor: torch.Tensor) -> torch.Tensor:
     return tensor.detach().to(other).requires_grad_(tensor.requires_grad)
 
 
-def _resized(tensor: torch.Tensor, sizes: dict[int, int], g: torch.Generator) -> torch.Tensor:
-    shape = tuple(sizes.get(size, size) for size in tensor.shape)
+def _resized(tensor: torch.Tensor, sizes: dict[int, int] | None, g: torch.Generator) -> torch.Tensor:
+    """Values drawn afresh at new sizes: ``sizes`` maps each old size to its new one (shared
+    sizes stay shared); None grows every dimension on its own (a square matrix is square no more)."""
+    if sizes is None:
+        grow = torch.randint(1, 4, (tensor.dim(),), generator=g).tolist()
+        shape = tuple(size + step for size, step in zip(tensor.shape, grow, strict=True))
+        sizes = {0: min(shape, default=2)}
+    else:
+        shape = tuple(sizes.get(size, size) for size in tensor.shape)
     if tensor.dtype.is_floating_point:
         fresh = torch.randn(shape, generator=g, dtype=tensor.dtype)
         return fresh.requires_grad_(tensor.requires_grad)
@@ -62,9 +71,11 @@ def variants(cases: list[Case], g: torch.Generator, resizes: int = 2) -> list[tu
             args = _rebuild(case.args, _other_precision)
             found.append((f"{case.name!r} in {other}", Case(f"{case.name} ({other})", args, case.weight)))
         distinct = sorted({size for t in tensors for size in t.shape})
-        for _ in range(resizes):
-            grow = torch.randint(1, 4, (len(distinct),), generator=g).tolist()
-            sizes = {size: size + step for size, step in zip(distinct, grow, strict=True)}
+        for attempt in range(resizes + 1):
+            sizes: dict[int, int] | None = None  # the last attempt: every dimension on its own
+            if attempt < resizes:
+                grow = torch.randint(1, 4, (len(distinct),), generator=g).tolist()
+                sizes = {size: size + step for size, step in zip(distinct, grow, strict=True)}
             args = _rebuild(case.args, lambda t, s=sizes: _resized(t, s, g))
             shapes = ", ".join(str(tuple(t.shape)) for t in _tensors(args))
             found.append(

@@ -31,6 +31,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         401: "no or bad token",
         403: "wrong role",
         404: "unknown or not yours",
+        409: "the exercise changed since it was published (grader exercises sync publishes it)",
         413: "too large",
         422: "invalid fields",
         429: "too many submissions (see Retry-After)",
@@ -179,7 +180,7 @@ def document() -> dict[str, Any]:
                 {
                     "202": _answer("queued", SUBMISSION),
                     "200": _answer("the submission an Idempotency-Key made before"),
-                    **_errors(400, 401, 413, 422, 429),
+                    **_errors(400, 401, 409, 413, 422, 429),
                 },
                 parameters=[
                     {
