@@ -122,3 +122,22 @@ def test_students_may_not_see_the_bank_pages(service_settings: Settings, client:
     sign_in(client, "amy")
     for path in ("/dashboard/bank/", "/dashboard/bank/linalg.sum_axis"):
         assert client.get(path).status_code == 403
+
+
+def test_students_see_a_course_exercise_once_it_is_published(
+    bank_site: tuple[FlaskClient, Path], service_settings: Settings, tmp_path: Path
+) -> None:
+    teacher, folder = bank_site
+    settings = replace(service_settings, exercise_path=(folder,))
+    student = create_app(settings, {"TESTING": True}).test_client()
+    make_user(settings, "amy")
+    sign_in(student, "amy")
+    listing = student.get("/exercises").get_data(as_text=True)
+    assert 'href="/exercises/course.col_sums"' in listing and '<h2 id="unit-course">course</h2>' in listing
+    assert "course.wrong_sums" not in listing and "course.later_sums" not in listing
+    page = student.get("/exercises/course.col_sums").get_data(as_text=True)
+    assert (
+        "Return the sum of each column" in page and "col_sums([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])" not in page
+    )
+    assert student.get("/exercises/course.later_sums").status_code == 404
+    assert "not published yet" in student.get("/exercises/course.later_sums").get_data(as_text=True)
