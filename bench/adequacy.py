@@ -2,7 +2,7 @@
 
 1. Measures every exercise of the bank (``grading.adequacy.measure``) in one warm sandbox, as
    ``grader exercises adequacy`` does, and reports the wall-clock time and CPU (this process and
-   the sandbox's zygote with its children), mutants per second and the slowest exercises.
+   the sandbox: its zygote and every child), mutants per second and the slowest exercises.
    Goal: the whole bank in minutes (under 5), not hours.
 2. Times ``grader exercises validate``'s adequacy check with the records as they are (fresh: it
    reads them) against the validation alone, over the whole bank. Goal: under a second added to
@@ -24,41 +24,34 @@ from grader.grading.adequacy import measure
 from grader.grading.validation import validation_seeds
 from worker.sandbox.client import Sandbox
 
-TICK = os.sysconf("SC_CLK_TCK")
 GOAL_BANK_SECONDS = 300.0
 GOAL_VALIDATE_ADDED_SECONDS = 1.0
 
 
-def _cpu_of(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / TICK
-
-
-def _own_cpu() -> float:
+def _cpu() -> float:
+    """CPU of this process and of its children that have ended (the zygote, once closed, with
+    every child it forked and reaped)."""
     times = os.times()
-    return times.user + times.system
+    return times.user + times.system + times.children_user + times.children_system
 
 
-def measure_bank(sandbox: Sandbox) -> None:
-    """The whole bank's adequacy, timed."""
-    assert sandbox._process is not None
-    zygote = sandbox._process.pid
+def measure_bank() -> None:
+    """The whole bank's adequacy in one warm sandbox, timed (the sandbox's start included)."""
     seeds = validation_seeds(3)
     timings, mutants, survivors = [], 0, 0
-    cpu_before, zygote_before, started = _own_cpu(), _cpu_of(zygote), time.perf_counter()
-    for slug, found in the_bank().entries.items():
-        begun = time.perf_counter()
-        result = measure(found.exercise, sandbox, seeds)
-        timings.append((time.perf_counter() - begun, slug, result.generated))
-        mutants += result.generated
-        survivors += len(result.survivors)
-    wall = time.perf_counter() - started
-    own, box = _own_cpu() - cpu_before, _cpu_of(zygote) - zygote_before
+    cpu_before, started = _cpu(), time.perf_counter()
+    with Sandbox() as sandbox:
+        for slug, found in the_bank().entries.items():
+            begun = time.perf_counter()
+            result = measure(found.exercise, sandbox, seeds)
+            timings.append((time.perf_counter() - begun, slug, result.generated))
+            mutants += result.generated
+            survivors += len(result.survivors)
+    wall, cpu = time.perf_counter() - started, _cpu() - cpu_before
     print(f"adequacy of the bank: {len(timings)} exercises, {mutants} mutants, {survivors} survivors")
     met = "met" if wall < GOAL_BANK_SECONDS else "NOT met"
     print(f"  wall {wall:.1f} s (goal < {GOAL_BANK_SECONDS:.0f} s: {met})")
-    print(f"  CPU: this process {own:.1f} s, sandbox {box:.1f} s; {mutants / wall:.1f} mutants/s")
+    print(f"  CPU, sandbox included: {cpu:.1f} s; {mutants / wall:.1f} mutants/s")
     for seconds, slug, generated in sorted(timings, reverse=True)[:5]:
         print(f"  slowest: {slug:<32} {seconds:5.1f} s ({generated} mutants)")
 
@@ -83,9 +76,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-measure", action="store_true", help="only the validate overhead")
     args = parser.parse_args()
+    if not args.skip_measure:
+        measure_bank()
     with Sandbox() as sandbox:
-        if not args.skip_measure:
-            measure_bank(sandbox)
         validate_overhead(sandbox)
 
 
