@@ -119,6 +119,13 @@ def test_the_skeleton_filled_as_it_suggests_validates(tmp_path: Path) -> None:
     assert "ok   course.row_means" in checked.output and "mutants caught 3/3" in checked.output
     shown = _grader(tmp_path, "exercises", "show", "course.row_means", "--lang", "zh")
     assert "行均值" in shown.output and "row_means([[1.0, 2.0], [3.0, 4.0]]) -> [1.5, 3.5]" in shown.output
+    attempt = tmp_path / "attempt.py"
+    attempt.write_text("def row_means(x):\n    return x.mean(dim=0)\n")
+    graded = _grader(tmp_path, "grade", str(attempt), "--exercise", "course.row_means", "--seed", "7")
+    assert graded.exit_code == 1 and "Rows run across: dim 1." in graded.output  # the mutant's hint
+    attempt.write_text("def row_means(x):\n    return x.mean(dim=1)\n")
+    checked = _grader(tmp_path, "check", str(attempt), "--exercise", "course.row_means")
+    assert checked.exit_code == 0 and "course.row_means: 10 / 10  (passed)" in checked.output
 
 
 def test_new_refuses_what_cannot_be_an_exercise(tmp_path: Path) -> None:

@@ -125,9 +125,9 @@ def test_students_may_not_see_the_bank_pages(service_settings: Settings, client:
 
 
 def test_students_see_a_course_exercise_once_it_is_published(
-    bank_site: tuple[FlaskClient, Path], service_settings: Settings, tmp_path: Path
+    bank_site: tuple[FlaskClient, Path], service_settings: Settings
 ) -> None:
-    teacher, folder = bank_site
+    _, folder = bank_site
     settings = replace(service_settings, exercise_path=(folder,))
     student = create_app(settings, {"TESTING": True}).test_client()
     make_user(settings, "amy")
