@@ -8,38 +8,13 @@ from dataclasses import replace
 import pytest
 import torch
 
-from grader.exercise import Case, Exercise, Mutant, text
-from grader.grading.adequacy import EXTRA_SEEDS, SolutionFails, measure
+from grader.exercise import Case
+from grader.grading.adequacy import SolutionFails, measure
 from grader.grading.validation import validation_seeds
+from tests.exercises_for_tests import L1, l1_with_a_gap
 from worker.sandbox.client import Sandbox
 
 SEEDS = validation_seeds(3)
-HINT = text("hint", "提示")
-
-
-def _l1(x: torch.Tensor) -> torch.Tensor:
-    return x.abs().sum()
-
-
-def _nonnegative(g: torch.Generator) -> list[Case]:
-    return [
-        Case("random vector", (torch.rand(5, generator=g),)),
-        Case("float64", (torch.rand(3, generator=g, dtype=torch.float64),)),
-    ]
-
-
-L1 = Exercise(
-    slug="test.l1",
-    title=text("l1", "l1"),
-    statement=text("l1 norm", "l1 范数"),
-    signature="l1(x: Tensor) -> Tensor",
-    starter="def l1(x):\n    ...\n",
-    reference=_l1,
-    public_cases=[Case("small", (torch.tensor([1.0, 2.0]),))],
-    hidden_cases=_nonnegative,
-    solution="def l1(x):\n    return x.abs().sum()\n",
-    mutants=[Mutant("sum", "def l1(x):\n    return x.sum()\n", HINT)] * 3,
-)
 
 
 def test_inputs_of_other_sizes_expose_a_mutant_that_the_cases_miss(sandbox: Sandbox) -> None:
@@ -74,23 +49,7 @@ def test_strong_cases_kill_every_mutant(sandbox: Sandbox) -> None:
 def test_a_mutant_the_exercises_own_inputs_tell_apart_is_a_proven_gap(sandbox: Sandbox) -> None:
     """A generator that draws a negative entry only on some seeds, none of the validation seeds:
     a seed beyond them is the evidence, and the verdict a gap."""
-    first = {
-        seed: torch.rand(1, generator=torch.Generator().manual_seed(seed)).item()
-        for seed in validation_seeds(3 + EXTRA_SEEDS)
-    }
-    threshold = max(first[seed] for seed in SEEDS)
-    assert any(value > threshold for value in first.values()), (
-        "no seed beyond the validation ones draws higher"
-    )
-
-    def sometimes_negative(g: torch.Generator) -> list[Case]:
-        flip = torch.rand(1, generator=g).item() > threshold
-        x = torch.rand(4, generator=g)
-        return [Case("random vector", (-x if flip else x,))]
-
-    weak = replace(
-        L1, hidden_cases=sometimes_negative, public_cases=[Case("small", (torch.tensor([1.0, 2.0]),))]
-    )
+    weak = l1_with_a_gap()
     result = measure(weak, sandbox, SEEDS)
     gap = {s.mutation: s for s in result.survivors}["removed .abs()"]
     assert gap.verdict == "gap" and result.gaps == [gap]
