@@ -46,7 +46,6 @@ def _resized(tensor: torch.Tensor, sizes: dict[int, int] | None, g: torch.Genera
     if sizes is None:
         grow = torch.randint(1, 4, (tensor.dim(),), generator=g).tolist()
         shape = tuple(size + step for size, step in zip(tensor.shape, grow, strict=True))
-        sizes = {0: min(shape, default=2)}
     else:
         shape = tuple(sizes.get(size, size) for size in tensor.shape)
     if tensor.dtype.is_floating_point:
@@ -54,8 +53,8 @@ def _resized(tensor: torch.Tensor, sizes: dict[int, int] | None, g: torch.Genera
         return fresh.requires_grad_(tensor.requires_grad)
     if tensor.dtype == torch.bool:
         return torch.randint(0, 2, shape, generator=g).bool()
-    # Integers often index (labels, positions): keep them below every new size.
-    top = max(1, min(sizes.values(), default=2))
+    # Integers often index (labels, positions): keep them below every size there is.
+    top = max(1, min(sizes.values() if sizes else shape, default=2))
     return torch.randint(0, top, shape, generator=g, dtype=tensor.dtype)
 
 
