@@ -401,6 +401,7 @@ ZH: dict[str, str] = {
     "random rows, k=3": "随机的行，k=3",
     "random shape, dim and k": "随机形状、dim 和 k",
     "dim 0 of a matrix": "矩阵的 dim 0",
+    "dim 0 of a 3-d tensor": "3 维张量的第 0 维",
     "negative dim -2 of a 3-d tensor": "三维张量的负 dim -2",
     "many ties": "大量并列",
     "k=1 (the minimum)": "k=1（最小值）",

@@ -5,7 +5,8 @@ GraderError
 ├── Unauthenticated  401  no token, or a token that is unknown or revoked
 ├── Forbidden        403  authenticated, but the role may not do this
 ├── NotFound         404  no such thing, or not yours
-├── Conflict         409  it exists already (a course code in use)
+├── Conflict         409  it exists already, or the present state stands in the way (a course code in
+│                         use; an exercise changed since it was published)
 ├── Gone             410  existed, but no longer usable (a used or expired set-password link)
 ├── TooLarge         413  the upload is over the size limit
 ├── Invalid          422  well-formed but invalid fields (unknown exercise, bad file)
@@ -51,7 +52,7 @@ class NotFound(GraderError):
 
 
 class Conflict(GraderError):
-    """The thing to create exists already."""
+    """It exists already, or the present state stands in the way (the message says what resolves it)."""
 
     status, code = 409, "conflict"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from worker.sandbox.contract import SandboxConfig
@@ -83,6 +83,20 @@ def _broker_url() -> str:
     return os.environ.get("GRADER_BROKER_URL") or f"sqla+sqlite:///{_instance_dir() / 'broker.db'}"
 
 
+def _exercise_path() -> tuple[Path, ...]:
+    """GRADER_EXERCISE_PATH: course folders (separated like PATH) whose exercises join the bank."""
+    folders = []
+    for raw in (os.environ.get("GRADER_EXERCISE_PATH") or "").split(os.pathsep):
+        if not raw.strip():
+            continue
+        folder = Path(raw.strip()).expanduser().resolve()
+        if not folder.is_dir():
+            raise SettingsError(f"GRADER_EXERCISE_PATH names {raw.strip()!r}, which is not a folder")
+        if folder not in folders:
+            folders.append(folder)
+    return tuple(folders)
+
+
 def _public_url() -> str:
     url = (os.environ.get("GRADER_PUBLIC_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
@@ -133,6 +147,15 @@ class Settings:
     )
     # Proxies in front of the API whose X-Forwarded-For/-Proto to believe (0: the peer's address).
     trusted_proxies: int = field(default_factory=lambda: _count("GRADER_TRUSTED_PROXIES", 0))
+    # Course folders whose exercises join the shipped bank (trusted code, like the bank itself).
+    exercise_path: tuple[Path, ...] = field(default_factory=_exercise_path)
+
+    def __post_init__(self) -> None:
+        # The sandbox hides the course folders from student code wherever they are, as it hides
+        # the shipped bank: they hold references and solutions.
+        hidden = tuple(str(folder) for folder in self.exercise_path)
+        if self.sandbox.hidden_paths != hidden:
+            object.__setattr__(self, "sandbox", replace(self.sandbox, hidden_paths=hidden))
 
     @property
     def sweep_every_seconds(self) -> float:

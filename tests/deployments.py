@@ -109,4 +109,5 @@ def environment(settings: Settings) -> dict[str, str]:
         "GRADER_WEBHOOK_ALLOW_PRIVATE": "1",
         # The tests' servers speak plain HTTP: a Secure session cookie would never come back.
         "GRADER_SECURE_COOKIES": "0",
+        "GRADER_EXERCISE_PATH": os.pathsep.join(str(folder) for folder in settings.exercise_path),
     }

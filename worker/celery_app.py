@@ -17,6 +17,8 @@ from typing import Any
 from celery import Celery
 from celery.signals import beat_embedded_init, worker_init, worker_process_init, worker_process_shutdown
 
+from grader.bank.folders import configure
+from grader.bank.loader import open_bank
 from grader.db import unit_of_work
 from grader.fleet import service as fleet
 from grader.queue import make_celery
@@ -124,6 +126,7 @@ class WorkerContext:
 
 def create_worker(settings: Settings) -> Celery:
     """The worker's Celery app for these settings, its tasks and its process hooks."""
+    configure(settings.exercise_path)  # the course folders, for whatever loads the bank
     app = make_celery(settings.broker_url, sweep_every_seconds=settings.sweep_every_seconds)
     app.conf.include = ["worker.tasks"]
     context = WorkerContext(settings)
@@ -131,6 +134,7 @@ def create_worker(settings: Settings) -> Celery:
 
     def check_layers(**_kwargs: Any) -> None:
         context.check_sandbox_layers()
+        load_bank(settings)
 
     def start_zygote(**_kwargs: Any) -> None:
         context.start_sandbox_in_background()
@@ -143,6 +147,13 @@ def create_worker(settings: Settings) -> Celery:
     worker_process_shutdown.connect(stop_zygote, weak=False)
     beat_embedded_init.connect(die_with_worker, weak=False)
     return app
+
+
+def load_bank(settings: Settings) -> None:
+    """Load the bank in the worker's main process, before its pool forks: every pool process
+    starts with it, and a broken module is reported once, at start."""
+    for broken in open_bank(settings.exercise_path).broken:  # the rest of the bank still grades
+        log.error("exercise bank: %s", broken)
 
 
 def die_with_worker(**_kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from celery import Task, shared_task
 from sqlalchemy.orm import Session
 
 from grader import queue
+from grader.bank import catalog
 from grader.db import after_commit, unit_of_work
 from grader.settings import Settings
 from grader.submissions import lifecycle, regrade, webhooks
@@ -51,10 +52,11 @@ def grade_submission(self: GraderTask, submission_id: int) -> str:
     """Grade one submission; safe to run again for the same id (a graded one is left alone)."""
     with self.transaction() as session:
         job = lifecycle.claim(session, submission_id, worker=process_name())
+        digest = catalog.version_digest(session, job.exercise_version_id) if job else None
     if job is None:
         return "skipped"
     try:
-        report, grading_ms = run_job(job, self.context.sandbox())  # no transaction held meanwhile
+        report, grading_ms = run_job(job, self.context.sandbox(), digest)  # no transaction held meanwhile
         with self.transaction() as session:
             recorded = lifecycle.record_report(session, job, report, grading_ms)
             if recorded and job.callback_url:

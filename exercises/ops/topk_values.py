@@ -190,6 +190,9 @@ def hidden(g: torch.Generator) -> list[Case]:
         Case("integer tensor", (torch.randint(-100, 100, (4, 7), generator=g), 3)),
         Case("large negative magnitudes (k = size)", (-randn(g, 3, 5, scale=1e20).abs(), 5)),
         Case("no rows (empty dimension)", (torch.zeros(0, 5), 2)),
+        # Found by `grader exercises adequacy`: moving the axis back the wrong way
+        # (movedim(-1, dim) for movedim(dim, -1)) only shows on 3-d tensors along dim 0.
+        Case("dim 0 of a 3-d tensor", (randn(g, 5, 2, 3), 2, 0)),
     ]
 
 

@@ -23,7 +23,7 @@ from grader.assignments.policy import (
     windows_from_json,
     windows_to_json,
 )
-from grader.bank.loader import UnknownExercise, get_exercise
+from grader.bank import catalog
 from grader.courses import service as courses
 from grader.courses.models import Course, CourseRole, Enrollment
 from grader.courses.roster import read_csv
@@ -71,7 +71,7 @@ class Fields:
     late: tuple[LateWindow, ...] | None = None
 
 
-def read_fields(body: Any, *, partial: bool) -> Fields:
+def read_fields(session: Session, body: Any, *, partial: bool) -> Fields:
     """The fields of a create (all required but ``opens_at`` and ``late``) or a PATCH (any);
     Invalid naming the field that is wrong."""
     if not isinstance(body, dict):
@@ -90,7 +90,7 @@ def read_fields(body: Any, *, partial: bool) -> Fields:
         raise Invalid("title: 1 to 200 characters", "title")
     return Fields(
         title=title.strip() if isinstance(title, str) else None,
-        exercises=_exercises(body["exercises"]) if "exercises" in body else None,
+        exercises=_exercises(session, body["exercises"]) if "exercises" in body else None,
         opens_at=parse_moment(body["opens_at"], "opens_at") if body.get("opens_at") is not None else None,
         opens_given="opens_at" in body,
         due_at=parse_moment(body["due_at"], "due_at") if "due_at" in body else None,
@@ -98,7 +98,7 @@ def read_fields(body: Any, *, partial: bool) -> Fields:
     )
 
 
-def _exercises(raw: Any) -> list[tuple[str, float]]:
+def _exercises(session: Session, raw: Any) -> list[tuple[str, float]]:
     if not isinstance(raw, list) or not raw:
         raise Invalid('exercises: a non-empty list of {"exercise": slug, "points": number}', "exercises")
     if len(raw) > MAX_EXERCISES:
@@ -114,9 +114,9 @@ def _exercises(raw: Any) -> list[tuple[str, float]]:
                 f"{where}.exercise must be an exercise's slug, e.g. linalg.sum_axis", f"{where}.exercise"
             )
         try:
-            get_exercise(slug)
-        except UnknownExercise as exc:
-            raise Invalid(f"{where}.exercise: {exc.args[0]}", f"{where}.exercise") from None
+            catalog.visible_exercise(session, slug)  # a course folder's only once it is published
+        except NotFound as exc:
+            raise Invalid(f"{where}.exercise: {exc.message}", f"{where}.exercise") from None
         if any(slug == seen for seen, _ in chosen):
             raise Invalid(f"{where}.exercise: {slug} is in the assignment twice", f"{where}.exercise")
         if isinstance(points, bool) or not isinstance(points, int | float) or not 0 < points <= 10_000:
@@ -127,10 +127,10 @@ def _exercises(raw: Any) -> list[tuple[str, float]]:
     return chosen
 
 
-def preview_timeline(body: Any) -> Timeline:
+def preview_timeline(session: Session, body: Any) -> Timeline:
     """The credit timeline an assignment body would have, checked as ``create_assignment``
     checks the body (Invalid naming the field); nothing is stored."""
-    fields = read_fields(body, partial=False)
+    fields = read_fields(session, body, partial=False)
     assert fields.due_at is not None
     found = Timeline(fields.opens_at, fields.due_at, fields.late or ())
     check_timeline(found)
@@ -139,7 +139,7 @@ def preview_timeline(body: Any) -> Timeline:
 
 def create_assignment(session: Session, course: Course, body: Any) -> Assignment:
     """A new assignment of the course from an API body (see ``read_fields``)."""
-    fields = read_fields(body, partial=False)
+    fields = read_fields(session, body, partial=False)
     assert fields.title is not None and fields.exercises is not None and fields.due_at is not None
     late = fields.late or ()
     check_timeline(Timeline(fields.opens_at, fields.due_at, late))
@@ -159,7 +159,7 @@ def create_assignment(session: Session, course: Course, body: Any) -> Assignment
 def update_assignment(session: Session, assignment: Assignment, body: Any) -> Assignment:
     """Change any of the fields; the dates are checked together as they will stand. Grades
     follow at once (they are computed when read)."""
-    fields = read_fields(body, partial=True)
+    fields = read_fields(session, body, partial=True)
     current = timeline(assignment)
     opens_at = fields.opens_at if fields.opens_given else current.opens_at
     due_at = fields.due_at or current.due_at

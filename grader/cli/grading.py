@@ -1,4 +1,5 @@
-"""``grader`` commands that grade and author: grade, check, exercises, sandbox."""
+"""``grader`` commands that grade: grade, check, sandbox; and what the ``exercises`` commands
+share with them (the bank of the configured folders, a sandbox)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from grader.cli import service
 # they run: the service commands (users, tokens, db, submit, serve) start in a fraction of the
 # time without it.
 if TYPE_CHECKING:
-    from grader.grading.exercise import Exercise
+    from grader.bank.loader import Entry
     from worker.sandbox.contract import SandboxHandle
 
 LANG = click.option(
@@ -28,16 +29,30 @@ LANG = click.option(
 )
 
 
-def _exercise(slug: str) -> Exercise:
-    from grader.bank.loader import UnknownExercise, get_exercise
+def open_bank() -> dict[str, Entry]:
+    """The bank of the configured folders (GRADER_EXERCISE_PATH); each module that gives no
+    exercise is reported on stderr, and the rest of the bank still works."""
+    from grader.bank.loader import open_bank as load
 
+    bank = load(service.load_settings().exercise_path)
+    for broken in bank.broken:
+        click.secho(f"BROKEN {broken.path}: {broken.error}", fg="red", err=True)
+    return bank.entries
+
+
+def find(slug: str) -> Entry:
+    """One entry of the bank, or a usage error that suggests the slug."""
+    from grader.bank.loader import UnknownExercise, entry
+
+    open_bank()
     try:
-        return get_exercise(slug)
+        return entry(slug)
     except UnknownExercise as exc:
         raise click.UsageError(str(exc.args[0])) from None
 
 
-def _sandbox() -> SandboxHandle:
+def open_sandbox() -> SandboxHandle:
+    """A started sandbox; a missing layer is reported loudly (and refused when strict)."""
     from worker.sandbox.contract import SandboxError, start_sandbox
 
     settings = service.load_settings()
@@ -67,13 +82,13 @@ def _grade_command(path: Path, slug: str, seed: int | None, as_json: bool, lang:
     from grader.grading.engine import grade, rejected
     from grader.grading.source_loader import SubmissionRejected, load_file
 
-    exercise = _exercise(slug)
+    exercise = find(slug).exercise
     try:
         source = load_file(path)
     except SubmissionRejected as exc:
         report = rejected(exercise, exc)
     else:
-        with _sandbox() as sandbox:
+        with open_sandbox() as sandbox:
             report = grade(exercise, source, sandbox, seed=seed)
     if as_json:
         click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
@@ -103,93 +118,10 @@ def check_cmd(path: Path, slug: str, as_json: bool, lang: str) -> None:
     _grade_command(path, slug, None, as_json, lang)
 
 
-@click.group("exercises")
-def exercises_group() -> None:
-    """Browse and validate the exercise bank."""
-
-
-@exercises_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@LANG
-def list_cmd(as_json: bool, lang: str) -> None:
-    """Every exercise: slug, unit, title, points."""
-    from grader.bank.loader import load_bank
-    from grader.grading.exercise import pick
-
-    rows = [
-        {
-            "slug": e.slug,
-            "unit": e.unit,
-            "title": pick(e.title, lang),
-            "points": e.points,
-            "signature": e.signature,
-        }
-        for e in load_bank().values()
-    ]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        click.echo(f"{row['slug']:<32} {row['points']:>5g}  {row['title']}")
-
-
-@exercises_group.command("show")
-@click.argument("slug")
-@LANG
-def show_cmd(slug: str, lang: str) -> None:
-    """An exercise's statement, signature, examples and starter code."""
-    from grader.cli.text import statement_text
-
-    click.echo(statement_text(_exercise(slug), lang))
-
-
-@exercises_group.command("validate")
-@click.argument("slug", required=False)
-@click.option("--seeds", default=3, show_default=True, help="How many seeds to try.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-def validate_cmd(slug: str | None, seeds: int, as_json: bool) -> None:
-    """Prove exercises: the solution scores full marks and every mutant loses marks."""
-    from grader.bank.loader import load_bank
-    from grader.grading.validation import validate
-
-    chosen = [_exercise(slug)] if slug else list(load_bank().values())
-    seed_list = [1000 + 7919 * i for i in range(seeds)]
-    results = []
-    with _sandbox() as sandbox:
-        for exercise in chosen:
-            result = validate(exercise, sandbox, seed_list)
-            results.append(result)
-            if not as_json:
-                mark = "ok  " if result.ok else "FAIL"
-                click.echo(
-                    f"{mark} {result.slug:<32} cases {result.cases:>3}  mutants caught "
-                    f"{result.mutants_caught}/{result.mutants}  seeds {len(result.seeds)}"
-                )
-                for problem in result.problems:
-                    click.echo(f"       {problem}")
-    if as_json:
-        click.echo(json.dumps([vars(r) | {"ok": r.ok} for r in results], indent=2))
-    else:
-        failed = sum(not r.ok for r in results)
-        click.echo(f"{len(results) - failed} passed, {failed} failed")
-    sys.exit(1 if any(not r.ok for r in results) else 0)
-
-
-@exercises_group.command("sync")
-def sync_cmd() -> None:
-    """Record the bank in the database: a new version for each exercise whose module changed."""
-    from grader.bank.catalog import sync_bank
-
-    with service.database_session() as session:
-        results = sync_bank(session)
-    for row in results:
-        click.echo(f"{row.slug:<32} version {row.version}{'  (new)' if row.changed else ''}")
-
-
 @click.command("sandbox")
 def sandbox_cmd() -> None:
     """Start a zygote and report which sandbox layers are active; exit 1 if any is missing."""
-    with _sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         for name, on in sandbox.mechanisms.items():
             detail = sandbox.mechanism_details.get(name, "")
             click.echo(f"{'active ' if on else 'MISSING'} {name} {detail}".rstrip())
@@ -199,5 +131,7 @@ def sandbox_cmd() -> None:
 
 def register(main: click.Group) -> None:
     """Add the grading commands to the ``grader`` group."""
+    from grader.cli.exercises import exercises_group
+
     for command in (grade_cmd, check_cmd, exercises_group, sandbox_cmd):
         main.add_command(command)

@@ -18,13 +18,15 @@ def load_function(source: str, function: str, name: str) -> Callable[..., Any]:
     return found
 
 
-_COMPILED: dict[str, tuple[tuple[Mutant, Callable[..., Any]], ...]] = {}
+_COMPILED: dict[tuple[str, tuple[str, ...]], tuple[tuple[Mutant, Callable[..., Any]], ...]] = {}
 
 
 def mutant_functions(exercise: Exercise) -> tuple[tuple[Mutant, Callable[..., Any]], ...]:
-    """Each mutant of the exercise with its compiled function (compiled once per process)."""
-    if exercise.slug not in _COMPILED:
-        _COMPILED[exercise.slug] = tuple(
+    """Each mutant of the exercise with its compiled function (compiled once per process and
+    version: a course exercise's file may be read again, with other mutants, after a sync)."""
+    key = (exercise.slug, tuple(m.source for m in exercise.mutants))
+    if key not in _COMPILED:
+        _COMPILED[key] = tuple(
             (m, load_function(m.source, exercise.function, f"mutant {m.name}")) for m in exercise.mutants
         )
-    return _COMPILED[exercise.slug]
+    return _COMPILED[key]

@@ -9,9 +9,16 @@ from grader.grading.exercise import LANGUAGES, Exercise
 from grader.grading.report import Report
 from grader.grading.source_loader import load_text
 from grader.grading.static_check import analyze
+from grader.grading.trusted import Raised, call_trusted
 from worker.sandbox.contract import Runner
 
 MIN_MUTANTS = 3
+TODO = "TODO(author)"  # what ``grader exercises new`` leaves for the author to fill in
+
+
+def validation_seeds(count: int) -> list[int]:
+    """The seeds a validation draws hidden cases from: the same ones everywhere, every time."""
+    return [1000 + 7919 * i for i in range(count)]
 
 
 @dataclass
@@ -68,8 +75,28 @@ def _first_failure(report: Report) -> str:
     return ""
 
 
+def _unfilled(exercise: Exercise) -> list[str]:
+    """The parts of the exercise that still hold the skeleton's TODO(author)."""
+    parts = {
+        "the title": " ".join(exercise.title.values()),
+        "the statement": " ".join(exercise.statement.values()),
+        "the solution": exercise.solution,
+        "the public examples' names": " ".join(c.name for c in exercise.public_cases),
+    }
+    for number, mutant in enumerate(exercise.mutants, 1):
+        hint = " ".join((mutant.hint or {}).values())
+        parts[f"mutant {number}"] = f"{mutant.name} {mutant.source} {hint}"
+    if exercise.public_cases:
+        outcome = call_trusted(exercise.reference, exercise.public_cases[0].args)
+        parts["the reference"] = outcome.message if isinstance(outcome, Raised) else ""
+    return [name for name, value in parts.items() if TODO in value]
+
+
 def _check_metadata(exercise: Exercise) -> list[str]:
     problems = []
+    unfilled = _unfilled(exercise)
+    if unfilled:
+        problems.append(f"still to fill in ({TODO}): {', '.join(unfilled)}")
     if len(exercise.mutants) < MIN_MUTANTS:
         problems.append(f"only {len(exercise.mutants)} mutants; at least {MIN_MUTANTS} are needed")
     for mutant in exercise.mutants:

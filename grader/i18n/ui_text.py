@@ -635,6 +635,115 @@ UI: dict[str, tuple[str, str]] = {
     "c.err.below": ("A score: a number such as 12.5.", "请填写分数，例如 12.5。"),
     "c.err.percent": ("A percentage from 0 to 100.", "请填写 0 到 100 之间的百分比。"),
     "c.err.failed": ("A whole number of attempts, 1 or more.", "请填写不小于 1 的整数。"),
+    # the bank pages (dashboard)
+    "d.bank": ("Bank", "题库"),
+    "b.note": (
+        "{n} {n:exercise|exercises}: the shipped bank and the course folders of GRADER_EXERCISE_PATH. "
+        "grader exercises sync publishes them (a course folder's only once it validates); "
+        "grader exercises adequacy --record measures their mutation scores.",
+        "共 {n} 道练习：内置题库与 GRADER_EXERCISE_PATH 中的课程文件夹。grader exercises sync 发布它们"
+        "（课程文件夹中的练习须先通过验证）；grader exercises adequacy --record 测量其变异得分。",
+    ),
+    "b.broken": (
+        "{n} {n:module gives|modules give} no exercise",
+        "{n} 个模块未能给出练习",
+    ),
+    "b.broken_note": (
+        "The rest of the bank works without them. Fix each file; the API and the workers read the "
+        "bank when they start.",
+        "题库的其余部分不受影响。请修正每个文件；API 与评分进程在启动时读取题库。",
+    ),
+    "b.source": ("Source", "来源"),
+    "b.version": ("Version", "版本"),
+    "b.state": ("State", "状态"),
+    "b.mutation_score": ("Mutation score", "变异得分"),
+    "b.shipped": ("shipped", "内置"),
+    "b.state.ci": ("published, proven by CI", "已发布，由 CI 验证"),
+    "b.state.validated": ("published, validated", "已发布，已验证"),
+    "b.state.first-use": ("shipped, proven by CI", "内置，由 CI 验证"),
+    "b.state.refused": ("refused", "已拒绝"),
+    "b.state.unpublished": ("not published", "未发布"),
+    "b.state.changed": ("changed since published", "发布后已修改"),
+    "b.state_note.ci": (
+        "The shipped bank is proven by the project's CI (make test).",
+        "内置题库由项目的 CI（make test）验证。",
+    ),
+    "b.state_note.validated": (
+        "grader exercises sync validated this version before publishing it.",
+        "grader exercises sync 在发布此版本前已对其验证。",
+    ),
+    "b.state_note.first-use": (
+        "Published at its first submission, or by the next grader exercises sync.",
+        "将在首次提交时或下一次 grader exercises sync 时发布。",
+    ),
+    "b.state_note.refused": (
+        "The last sync refused the file as it is now: it did not validate. "
+        "Students keep the version before it, if any.",
+        "上一次同步拒绝了该文件的当前内容：验证未通过。学生继续使用之前的版本（如有）。",
+    ),
+    "b.state_note.unpublished": (
+        "Students do not see it until grader exercises sync validates and publishes it.",
+        "在 grader exercises sync 验证并发布之前，学生看不到它。",
+    ),
+    "b.state_note.changed": (
+        "The file changed since this version was published: grader exercises sync validates and "
+        "publishes the change. Until then students keep this version.",
+        "该文件在此版本发布后已修改：grader exercises sync 会验证并发布修改。在此之前学生继续使用此版本。",
+    ),
+    "b.record_unreadable": ("record unreadable", "记录无法读取"),
+    "b.not_measured": ("not measured", "未测量"),
+    "b.n_gaps": ("{n} {n:gap|gaps}", "{n} 个漏洞"),
+    "b.n_likely": ("{n} likely {n:gap|gaps}", "{n} 个疑似漏洞"),
+    "b.stale": ("stale", "已过期"),
+    "b.score_note": (
+        "Mutation score: the share of automatic mutants of the solution (axes, reductions, keepdim, "
+        "transposes, operators, constants, argument order, copies, in place) that lose marks on every "
+        "validation seed. A gap is a mutant that the exercise's own inputs tell apart but its cases miss.",
+        "变异得分：对参考解自动生成的变异体（轴、归约、keepdim、转置、运算符、常数、参数顺序、拷贝、原地操作）中，"
+        "在每个验证种子上都失分的比例。漏洞是指练习自身的输入能区分、但其测试未能发现的变异体。",
+    ),
+    "b.folder": ("Folder", "文件夹"),
+    "b.file": ("File", "文件"),
+    "b.refused_at": ("Refused by the sync of", "被同步拒绝，时间："),
+    "b.stats_link": ("Submissions and statistics", "提交与统计"),
+    "b.adequacy": ("Mutation adequacy", "变异充分性"),
+    "b.measure_how": (
+        "Not measured yet: grader exercises adequacy {slug} --record measures it.",
+        "尚未测量：运行 grader exercises adequacy {slug} --record 进行测量。",
+    ),
+    "b.adequacy_note": (
+        "Each survivor kept full marks on a validation seed. The input shown tells it apart from "
+        "the reference (the solution passes it): add a hidden case like it.",
+        "每个存活的变异体都在某个验证种子上得了满分。所示输入能把它与参考实现区分开（参考解能通过）：请添加类似的隐藏测试。",
+    ),
+    "b.recorded": ("Recorded", "记录于"),
+    "b.stale_note": (
+        "The file changed since: grader exercises adequacy {slug} --record measures it again.",
+        "此后文件已修改：运行 grader exercises adequacy {slug} --record 重新测量。",
+    ),
+    "b.line": ("Line", "行"),
+    "b.mutant": ("Mutant", "变异体"),
+    "b.verdict": ("Verdict", "结论"),
+    "b.exposed_by": ("The input that exposes it", "暴露它的输入"),
+    "b.verdict.gap": ("gap", "漏洞"),
+    "b.verdict.likely_gap": ("likely gap", "疑似漏洞"),
+    "b.verdict.equivalent": ("equivalent", "等价"),
+    "b.no_input": (
+        "No input found that tells it apart: likely equivalent to the solution.",
+        "未找到能区分它的输入：很可能与参考解等价。",
+    ),
+    "b.all_killed": ("Every mutant loses marks.", "所有变异体都会失分。"),
+    "b.versions": ("Versions", "版本"),
+    "b.published": ("Published", "发布时间"),
+    "b.proof": ("Proven by", "验证方式"),
+    "b.hash": ("Content hash", "内容哈希"),
+    "b.current": ("current", "当前"),
+    "b.proof.sync": (
+        "sync: {cases} cases, {seeds} seeds, {caught} of {mutants} mutants caught",
+        "同步验证：{cases} 个测试，{seeds} 个种子，捕获 {caught} / {mutants} 个变异体",
+    ),
+    "b.proof.ci": ("the project's CI (shipped)", "项目 CI（内置）"),
+    "b.no_versions": ("No version published yet.", "尚未发布任何版本。"),
 }
 
 

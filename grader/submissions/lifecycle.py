@@ -43,6 +43,7 @@ class GradingJob:
     callback_url: str | None = None
     regrade: bool = False  # a regrade of a graded submission: its last score stays until this records
     round: datetime | None = None  # the grading round this claim belongs to: its record must match
+    exercise_version_id: int | None = None  # the version to grade against
 
 
 def claim(session: Session, submission_id: int, worker: str) -> GradingJob | None:
@@ -77,6 +78,7 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
             table.callback_url,
             table.regrade_requested_at,
             table.started_at,
+            table.exercise_version_id,
         )
     ).one_or_none()
     if claimed is None:
@@ -92,6 +94,7 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
         callback_url=claimed.callback_url,
         regrade=regrade,
         round=claimed.regrade_requested_at if regrade else claimed.started_at,
+        exercise_version_id=claimed.exercise_version_id,
     )
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from grader.accounts.models import User
 from grader.bank import presentation as exercise_views
-from grader.bank.loader import load_bank
+from grader.bank.catalog import visible_bank
 from grader.errors import BadRequest, Invalid, NotFound
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
 from grader.reports import gradebook, stats
@@ -45,7 +45,8 @@ def _positive(name: str, default: int, top: int) -> int:
 def list_exercises() -> Any:
     """Every exercise of the bank."""
     lang = _lang()
-    return jsonify({"exercises": [exercise_views.summary(e, lang) for e in load_bank().values()]})
+    bank = visible_bank(get_db())
+    return jsonify({"exercises": [exercise_views.summary(e, lang) for e in bank.values()]})
 
 
 @blueprint.get("/exercises/<slug>")

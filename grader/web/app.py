@@ -71,10 +71,12 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.json = BoundedJSONProvider(app)
     app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
 
+    from grader.bank.loader import open_bank
     from grader.web import (
         account,
         api,
         api_courses,
+        bank_pages,
         course_editor,
         course_extensions,
         course_grades,
@@ -89,6 +91,9 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         portal,
     )
 
+    for broken in open_bank(settings.exercise_path).broken:  # the rest of the bank still serves
+        app.logger.error("exercise bank: %s", broken)
+
     db.init_app(app)
     csrf.init_app(app)
     for bearer in (api.blueprint, api_courses.blueprint):  # bearer tokens, not cookies: nothing to forge
@@ -98,6 +103,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(health.blueprint)
     app.register_blueprint(portal.blueprint)
     app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
+    app.register_blueprint(bank_pages.blueprint, url_prefix="/dashboard/bank")
     app.register_blueprint(account.blueprint)
     for course_pages in (courses, course_roster, course_editor, course_extensions, course_grades):
         app.register_blueprint(course_pages.blueprint, url_prefix="/courses")

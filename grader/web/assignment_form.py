@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,8 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from grader.assignments.models import Assignment
 from grader.assignments.policy import windows_from_json
-from grader.bank.loader import load_bank
-from grader.grading.exercise import pick
+from grader.grading.exercise import Exercise, pick
 from grader.times import aware
 from grader.web.course_common import FormError
 
@@ -103,7 +103,7 @@ def _number(text: str, field_name: str, key: str) -> float:
     return value
 
 
-def to_body(form: EditorForm, zone: str) -> dict[str, Any]:
+def to_body(form: EditorForm, zone: str, bank: Mapping[str, Exercise]) -> dict[str, Any]:
     """The API's body for the form (every field: a create, or a PATCH that sets them all);
     FormError naming the field the way the service does when one is not what it must be."""
     if not form.due_at:
@@ -111,7 +111,6 @@ def to_body(form: EditorForm, zone: str) -> dict[str, Any]:
     if not form.chosen:
         raise FormError("exercises", "c.err.exercises")
     exercises = []
-    bank = load_bank()
     for index, (slug, points) in enumerate(form.chosen.items()):
         if slug not in bank:  # only a form made by hand: the picker lists the bank
             raise FormError(f"exercises[{index}].exercise", "c.err.exercise")
@@ -145,10 +144,10 @@ class Row:
     index: int | None  # its place among the chosen ones (errors name exercises[index])
 
 
-def picker(form: EditorForm, lang: str) -> list[Row]:
-    """Every exercise of the bank for the picker: the chosen ones first, in the assignment's
-    order, then the others by unit; each with the points it holds (its own by default)."""
-    bank = load_bank()
+def picker(form: EditorForm, lang: str, bank: Mapping[str, Exercise]) -> list[Row]:
+    """Every exercise of ``bank`` (what students may see) for the picker: the chosen ones
+    first, in the assignment's order, then the others by unit; each with the points it holds
+    (its own by default)."""
     rows = [
         Row(slug, bank[slug].unit, pick(bank[slug].title, lang), points, True, index)
         for index, (slug, points) in enumerate(form.chosen.items())

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import current_app
 
-from grader.bank.loader import get_exercise
-from grader.errors import NotFound
+from grader.bank.catalog import visible_exercise
 from grader.grading.exercise import Exercise, pick
 from grader.settings import Settings
 from grader.submissions import service as submissions
 from grader.submissions.models import Status, Submission
+from grader.web.db import get_db
 
 
 def app_settings() -> Settings:
@@ -21,11 +21,9 @@ def app_settings() -> Settings:
 
 
 def exercise_or_404(slug: str) -> Exercise:
-    """The bank's exercise, or NotFound with a message that says what to do."""
-    try:
-        return get_exercise(slug)
-    except KeyError:
-        raise NotFound(f"there is no exercise {slug!r}; pick one from the exercise list") from None
+    """The bank's exercise as students may see it (a course folder's once published), or
+    NotFound with a message that says what to do."""
+    return visible_exercise(get_db(), slug)
 
 
 def submission_page(row: Submission, lang: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from grader.assignments import service as assignments
 from grader.assignments.models import Assignment
 from grader.assignments.policy import Timeline
+from grader.bank import catalog
 from grader.courses import service as courses
 from grader.errors import Invalid
 from grader.web import limits
@@ -42,16 +43,21 @@ def _editor(
         m=member,
         a=assignment,
         form=form,
-        rows=picker(form, language()),
+        rows=picker(form, language(), catalog.visible_bank(get_db())),
         error=error,
         timeline=timeline,
         max_windows=MAX_WINDOWS,
     ), status
 
 
+def _body(form: EditorForm, zone: str) -> dict[str, Any]:
+    """The API's body of the form, its exercises checked against what students may see."""
+    return to_body(form, zone, catalog.visible_bank(get_db()))
+
+
 def _check(member: courses.Membership, form: EditorForm) -> Timeline:
     """The form's timeline, checked as a save would check the form (Invalid otherwise)."""
-    return assignments.preview_timeline(to_body(form, member.course.timezone))
+    return assignments.preview_timeline(get_db(), _body(form, member.course.timezone))
 
 
 @blueprint.get("/<code>/assignments/new")
@@ -69,7 +75,7 @@ def create(code: str) -> Any:
     member = membership(code, "instructor")
     form = from_request(request.form)
     try:
-        made = assignments.create_assignment(get_db(), member.course, to_body(form, member.course.timezone))
+        made = assignments.create_assignment(get_db(), member.course, _body(form, member.course.timezone))
     except Invalid as exc:
         return _editor(member, form, None, status=422, error=field_error(exc))
     flash(t("c.assignment_saved", title=made.title), "info")
@@ -95,7 +101,7 @@ def update(code: str, assignment_id: int) -> Any:
     access = assignment_in(code, assignment_id, "instructor")
     member, form = access.membership, from_request(request.form)
     try:
-        assignments.update_assignment(get_db(), access.assignment, to_body(form, member.course.timezone))
+        assignments.update_assignment(get_db(), access.assignment, _body(form, member.course.timezone))
     except Invalid as exc:
         return _editor(member, form, access.assignment, status=422, error=field_error(exc))
     flash(t("c.assignment_saved", title=access.assignment.title), "info")

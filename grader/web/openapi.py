@@ -147,7 +147,7 @@ def document() -> dict[str, Any]:
                 {
                     "202": answer("queued", SUBMISSION),
                     "200": answer("the submission an Idempotency-Key made before"),
-                    **errors(400, 401, 413, 422, 429),
+                    **errors(400, 401, 409, 413, 422, 429),
                 },
                 parameters=[
                     {

@@ -26,7 +26,7 @@ def errors(*statuses: int) -> dict[str, Any]:
         401: "no or bad token",
         403: "wrong role",
         404: "unknown or not yours",
-        409: "exists already",
+        409: "exists already, or the state stands in the way (the message says what resolves it)",
         413: "too large",
         422: "invalid fields",
         429: "too many requests (see Retry-After)",

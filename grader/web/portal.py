@@ -23,7 +23,7 @@ from flask_limiter import RateLimitExceeded
 from grader.accounts.models import User
 from grader.assignments import service as assignments
 from grader.bank import presentation as exercise_views
-from grader.bank.loader import load_bank
+from grader.bank.catalog import visible_bank
 from grader.errors import Invalid, Unauthenticated
 from grader.grading.source_loader import MAX_SOURCE_BYTES, Source
 from grader.i18n.ui_text import translate
@@ -120,7 +120,8 @@ def exercises() -> Any:
     db = get_db()
     standings = progress.standings(db, _user().id)
     units: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for exercise in load_bank().values():
+    bank = visible_bank(db)
+    for exercise in bank.values():
         units[exercise.unit].append(
             {
                 **exercise_views.summary(exercise, lang),
@@ -128,7 +129,7 @@ def exercises() -> Any:
             }
         )
     done = sum(1 for s in standings.values() if s.state == "full")
-    return render_template("exercises.html", units=dict(units), lang=lang, done=done, total=len(load_bank()))
+    return render_template("exercises.html", units=dict(units), lang=lang, done=done, total=len(bank))
 
 
 def _assignment_id(raw: str | None) -> int | None:

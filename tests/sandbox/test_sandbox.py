@@ -170,3 +170,16 @@ def f(k, wait):
     cases = [(0, 5.0), (1, 5.0), (2, 0.3), (3, 5.0), (4, 0.3)]
     result = _run(sandbox, source, cases, hidden_from=3)
     assert [c.value for c in result.cases] == [1, 1, 0, 1, 0]
+
+
+def test_inputs_larger_than_a_pipe_reach_the_child(sandbox: Sandbox) -> None:
+    """Cases whose inputs are over the pipe's 64 KiB, one after another (the hidden cases of
+    three seeds at once, or one large matrix): each arrives whole, in one child."""
+    matrices = [torch.randn(rows, 100) for rows in (100, 200, 400, 64, 64)]
+    result = sandbox.run(
+        [Cell("<submission>", "def f(x):\n    return x.sum(dim=0)\n")], "f", [(m,) for m in matrices]
+    )
+    assert [case.status for case in result.cases] == ["returned"] * 5, [c.detail for c in result.cases]
+    assert result.children == 1
+    for case, matrix in zip(result.cases, matrices, strict=True):
+        assert torch.allclose(case.value, matrix.sum(dim=0))

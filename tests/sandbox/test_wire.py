@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
+import threading
+import time
 
 import pytest
 import torch
@@ -154,3 +157,34 @@ def test_an_empty_tensor_with_any_strides_is_encoded() -> None:
     header, payload = wire.read_frame(io.BytesIO(wire.encode({}, {"v": empty})))
     decoded = wire.decode_value(header["v"], payload)
     assert decoded.shape == (0,) and decoded.dtype == torch.float32
+
+
+def test_a_frame_larger_than_a_pipe_arrives_whole_through_a_raw_pipe() -> None:
+    """A raw (unbuffered) pipe gives at most what it holds at the moment: a frame over its
+    64 KiB, written in pieces as the reader drains it, must still be read whole."""
+    value = torch.randn(400, 100)  # 160 KB
+    frame = wire.encode({"op": "case"}, {"v": value})
+    read_end, write_end = os.pipe()
+
+    def write_slowly() -> None:
+        for start in range(0, len(frame), 20_000):
+            os.write(write_end, frame[start : start + 20_000])
+            time.sleep(0.01)
+        os.close(write_end)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    with open(read_end, "rb", buffering=0) as stream:
+        header, payload = wire.read_frame(stream)
+        with pytest.raises(EOFError):
+            wire.read_frame(stream)
+    writer.join()
+    assert torch.equal(wire.decode_value(header["v"], payload), value)
+
+
+def test_a_frame_cut_short_is_refused() -> None:
+    frame = wire.encode({"op": "case"}, {"v": torch.ones(10)})
+    with pytest.raises(wire.WireError, match="truncated"):
+        wire.read_frame(io.BytesIO(frame[:-3]))
+    with pytest.raises(wire.WireError, match="truncated"):
+        wire.read_frame(io.BytesIO(frame[:3]))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 import torch
@@ -10,7 +14,7 @@ import torch
 from tests.conftest import SECRET
 from tests.security.attacks import ATTACKS, HOST_MARKER, Attack
 from worker.sandbox.client import Sandbox
-from worker.sandbox.contract import Cell
+from worker.sandbox.contract import Cell, SandboxConfig
 
 
 def test_every_category_is_covered() -> None:
@@ -112,3 +116,26 @@ def test_zygote_survives_and_still_grades(sandbox: Sandbox) -> None:
     assert sandbox.running
     result = sandbox.run([Cell("<submission>", "def f(x):\n    return x + 1\n")], "f", [(torch.ones(1),)])
     assert torch.equal(result.cases[0].value, torch.full((1,), 2.0))
+
+
+def test_a_course_folder_is_hidden_even_where_the_sandbox_shows_files() -> None:
+    """A course folder holds references and solutions. One inside a folder the sandbox must show
+    (here the interpreter's own prefix) is hidden like the shipped bank: reading it fails, while
+    a sandbox not told about it would read it (so the check can tell)."""
+    folder = Path(tempfile.mkdtemp(prefix="course-", dir=sys.prefix))
+    try:
+        (folder / "course").mkdir()
+        secret = folder / "course" / "col_sums.py"
+        secret.write_text("SOLUTION = 'the answer'\n")
+        folder.chmod(0o755)
+        (folder / "course").chmod(0o755)
+        secret.chmod(0o644)
+        source = f"def f(x):\n    return open({str(secret)!r}).read()\n"
+        with Sandbox(SandboxConfig(hidden_paths=(str(folder),))) as hiding:
+            hidden = hiding.run([Cell("<submission>", source)], "f", [(torch.ones(1),)]).cases[0]
+        with Sandbox(SandboxConfig()) as plain:
+            shown = plain.run([Cell("<submission>", source)], "f", [(torch.ones(1),)]).cases[0]
+        assert hidden.status == "raised" and "No such file" in hidden.error["message"], hidden
+        assert shown.status == "returned" and "the answer" in shown.value, shown
+    finally:
+        shutil.rmtree(folder)

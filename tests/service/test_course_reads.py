@@ -42,13 +42,15 @@ def test_a_preview_checks_the_body_and_stores_nothing(service_settings: Settings
     body = {"title": "W", "exercises": [{"exercise": SUM, "points": 1}], "due_at": at(2)}
     with unit_of_work(service_settings.database_url) as session:
         before = session.scalar(select(func.count(Assignment.id)))
-        timeline = assignments.preview_timeline({**body, "late": [{"until": at(3), "credit": 0.25}]})
+        timeline = assignments.preview_timeline(session, {**body, "late": [{"until": at(3), "credit": 0.25}]})
         assert [credit for _, _, credit in timeline.bands()] == [1.0, 0.25, 0.0]
         with pytest.raises(Invalid) as wrong:
-            assignments.preview_timeline({**body, "opens_at": at(5)})
+            assignments.preview_timeline(session, {**body, "opens_at": at(5)})
         assert wrong.value.field == "due_at"
         with pytest.raises(Invalid) as unknown:
-            assignments.preview_timeline({**body, "exercises": [{"exercise": "no.such", "points": 1}]})
+            assignments.preview_timeline(
+                session, {**body, "exercises": [{"exercise": "no.such", "points": 1}]}
+            )
         assert unknown.value.field == "exercises[0].exercise"
         assert session.scalar(select(func.count(Assignment.id))) == before
 

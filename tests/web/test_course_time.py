@@ -10,6 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from grader.assignments.policy import LateWindow, Timeline
+from grader.bank.loader import load_bank
 from grader.web.assignment_form import EditorForm, from_request, parse_local, to_body
 from grader.web.course_common import FormError
 from grader.web.course_time import chart, course_time, short_time, span, status
@@ -104,7 +105,7 @@ def test_the_editor_form_becomes_the_apis_body() -> None:
         )
     )
     assert form.windows == [("2027-03-06T18:00", "50")] and form.points["linalg.matmul"] == "3"
-    assert to_body(form, "Europe/Berlin") == {
+    assert to_body(form, "Europe/Berlin", load_bank()) == {
         "title": "Week 1",
         "exercises": [
             {"exercise": "linalg.dot", "points": 5.0},
@@ -125,5 +126,5 @@ def test_the_editor_form_becomes_the_apis_body() -> None:
         ({"opens_at": "2027-13-01T00:00"}, "opens_at"),
     ]:
         with pytest.raises(FormError) as refused:
-            to_body(EditorForm(**{**base.__dict__, **change}), "UTC")
+            to_body(EditorForm(**{**base.__dict__, **change}), "UTC", load_bank())
         assert refused.value.field == field, change

@@ -76,7 +76,7 @@ class Sandbox:
         """Start the zygote (exec, scrubbed environment) and wait until it has warmed torch."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "worker.sandbox.zygote"],
+            [sys.executable, "-I", "-m", "worker.sandbox.zygote", *self.config.hidden_paths],
             stdin=theirs.fileno(),
             stdout=subprocess.DEVNULL,
             env=_ZYGOTE_ENV,

@@ -30,6 +30,9 @@ class SandboxConfig:
     uid: int = 61234
     start_timeout_seconds: float = 180.0
     prefork: int = 2  # spare children kept on order
+    # Folders to hide from children although they lie under a path the sandbox shows (course
+    # folders of exercises inside a virtualenv or /usr): the grader's own packages always are.
+    hidden_paths: tuple[str, ...] = ()
 
 
 class SandboxError(RuntimeError):

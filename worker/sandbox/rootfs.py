@@ -53,10 +53,11 @@ def readable_paths() -> list[str]:
     return _outermost([*paths, *python_paths()])
 
 
-def build_root(tmp_size_mib: int = 64) -> list[str]:
-    """Enter a private mount namespace and chroot into a minimal root; returns the readable paths."""
+def build_root(extra_hidden: Iterable[str] = ()) -> list[str]:
+    """Enter a private mount namespace and chroot into a minimal root; returns the readable paths.
+    ``extra_hidden`` folders (course folders of exercises) are hidden like the grader's packages."""
     readable = readable_paths()
-    hidden = _hidden_package_dirs(readable)
+    hidden = _hidden_package_dirs(readable) + _exposed(extra_hidden, readable)
     linux.unshare(linux.CLONE_NEWNS)
     linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
     root = _staging_dir()
@@ -107,6 +108,16 @@ def _outermost(paths: Iterable[str]) -> list[str]:
         if not any(path == k or path.startswith(k.rstrip("/") + "/") for k in kept):
             kept.append(path)
     return kept
+
+
+def _exposed(folders: Iterable[str], readable: list[str]) -> list[str]:
+    """The folders that a bind of a readable path would expose (others are not in the root)."""
+    found = []
+    for folder in folders:
+        real = os.path.realpath(folder)
+        if os.path.isdir(real) and any(real.startswith(path.rstrip("/") + "/") for path in readable):
+            found.append(real)
+    return found
 
 
 def _hidden_package_dirs(readable: list[str]) -> list[str]:

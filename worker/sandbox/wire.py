@@ -168,13 +168,29 @@ def parse_prefix(prefix: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[int, i
 PREFIX_SIZE = _PREFIX.size
 
 
+def _read_exactly(stream: BinaryIO, size: int) -> bytes:
+    """``size`` bytes, or fewer only at the end of the stream. A raw pipe returns what it holds
+    at the moment, at most its buffer (64 KiB): a larger frame, or one the writer has not
+    finished writing, comes in several reads."""
+    chunks, remaining = [], size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
 def read_frame(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, Any], bytes]:
     """Read one frame from a blocking stream: (header object, payload). EOFError at a clean end."""
-    prefix = stream.read(PREFIX_SIZE)
+    prefix = _read_exactly(stream, PREFIX_SIZE)
     if not prefix:
         raise EOFError
+    if len(prefix) != PREFIX_SIZE:
+        raise WireError("truncated frame")
     header_len, payload_len = parse_prefix(prefix, limits)
-    body = stream.read(header_len + payload_len)
+    body = _read_exactly(stream, header_len + payload_len)
     if len(body) != header_len + payload_len:
         raise WireError("truncated frame")
     return parse_header(body[:header_len]), body[header_len:]

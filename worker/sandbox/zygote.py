@@ -1,6 +1,7 @@
 """The zygote: started by exec with a scrubbed environment, it warms torch once, then only forks.
 
-Run as ``python -I -m worker.sandbox.zygote`` with a Unix socket on fd 0 (the control channel).
+Run as ``python -I -m worker.sandbox.zygote [FOLDER...]`` with a Unix socket on fd 0 (the control
+channel); the folders (course folders of exercises) are hidden from every child.
 Nothing of the grader's settings is loaded here. The zygote never sees a submission: for each
 ``spawn`` request it forks a child, which confines itself, and hands the child's pipe ends to
 the trusted client over the socket (SCM_RIGHTS). The client then talks to the child directly,
@@ -117,7 +118,7 @@ class Channel:
 class Zygote:
     """Holds the warmed interpreter and forks confined children on request."""
 
-    def __init__(self, control: socket.socket) -> None:
+    def __init__(self, control: socket.socket, hidden: tuple[str, ...] = ()) -> None:
         from worker.sandbox import confine, harness, rootfs
 
         self.harness = harness
@@ -128,7 +129,7 @@ class Zygote:
         self.statm = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
         self.readable: list[str] = []
         try:
-            self.readable = rootfs.build_root()
+            self.readable = rootfs.build_root(hidden)
             self.mechanisms.active["mount_namespace"] = True
         except Exception as exc:
             self.mechanisms.detail["mount_namespace"] = f"{type(exc).__name__}: {exc}"
@@ -321,7 +322,7 @@ def _serve_client() -> None:
     control = socket.socket(fileno=0)
     maps = os.open("/proc/self/maps", os.O_RDONLY | os.O_CLOEXEC)  # before the chroot hides /proc
     _warm_torch()
-    zygote = Zygote(control)
+    zygote = Zygote(control, tuple(sys.argv[1:]))  # folders to hide: the client's hidden_paths
     zygote.probe()
     # Everything alive now is shared with every child; frozen objects are left alone by the
     # collector, so a collection in a child does not copy each page it touches.
