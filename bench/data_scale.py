@@ -90,7 +90,7 @@ def build_data(connection: Connection, backend: str, submissions: int, students:
     connection.execute(
         text(
             f"INSERT INTO users (id, username, role, created_at) "
-            f"SELECT {first} + i - 1, 'student' || substr('0000000' || i, -7, 7), 'student', "
+            f"SELECT {first} + i - 1, 'student' || (1000000 + i), 'student', "
             f"{sql['ago'].format(seconds=DAYS * 86400)} FROM ({sql['series']}) AS g WHERE i <= {students}"
         )
     )
