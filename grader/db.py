@@ -8,6 +8,7 @@ which keeps the web process and a worker from blocking each other; foreign keys 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -45,6 +46,12 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # PostgreSQL's md5(text), which rebuilding the read side's tallies uses in SQL.
+    connection.create_function("md5", 1, _md5, deterministic=True)
+
+
+def _md5(value: str | None) -> str | None:
+    return None if value is None else hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()
 
 
 @cache

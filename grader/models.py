@@ -9,5 +9,6 @@ from grader.bank import models as bank
 from grader.db import Base
 from grader.fleet import models as fleet
 from grader.submissions import models as submissions
+from grader.submissions import tally_models as tallies
 
-__all__ = ["Base", "accounts", "bank", "fleet", "submissions"]
+__all__ = ["Base", "accounts", "bank", "fleet", "submissions", "tallies"]

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from grader.grading.report import Report
 from grader.i18n.messages import render
+from grader.submissions import tallies
 from grader.submissions.models import CaseResultRow, Regrade, Status, Submission
 from grader.times import now
 
@@ -111,7 +112,7 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
     Plain statements, no ORM objects (this runs once per submission and was most of a worker's
     database time): the submission's UPDATE (which locks the row and checks the round), and one
     bulk INSERT of the case rows; a regrade first deletes the previous grading's rows and closes
-    its audits."""
+    its audits. The read side's tallies count the grading in the same transaction."""
     problem = report.problem
     graded_at = now()
     table = _SUBMISSIONS.c
@@ -143,12 +144,13 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
         update(_SUBMISSIONS)
         .where(table.id == submission_id, _this_round(job))
         .values(**values)
-        .returning(table.id)
+        .returning(table.user_id)
     ).one_or_none()
     if recorded is None:
         return False
+    replaced = None
     if job.regrade:  # the previous grading's case rows go, and the regrade's audits close
-        session.execute(delete(_CASE_RESULTS).where(_CASE_RESULTS.c.submission_id == submission_id))
+        replaced = tallies.take_cases(session, submission_id)
         _close_audits(session, submission_id, new_score=report.score)
     if report.tests:
         session.execute(
@@ -170,6 +172,7 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
                 for position, case in enumerate(report.tests)
             ],
         )
+    tallies.count_grading(session, submission_id, recorded.user_id, job.exercise_slug, report, replaced)
     return True
 
 

@@ -15,6 +15,7 @@ from grader.accounts.models import Role, User
 from grader.bank.catalog import current_version
 from grader.errors import NotFound, RateLimited
 from grader.grading.source_loader import Source
+from grader.submissions import tallies
 from grader.submissions.models import Status, Submission
 from grader.times import iso, now
 
@@ -57,6 +58,7 @@ def submit(
     )
     session.add(row)
     session.flush()
+    tallies.count_submission(session, user.id, slug, exercise.points)
     return row, True
 
 
