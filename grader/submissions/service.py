@@ -17,6 +17,7 @@ from grader.errors import NotFound, RateLimited
 from grader.grading.source_loader import Source
 from grader.submissions import tallies
 from grader.submissions.models import Status, Submission
+from grader.submissions.tally_models import ExerciseStanding
 from grader.times import iso, now
 
 
@@ -109,18 +110,25 @@ def list_visible(
     student: str | None = None,
 ) -> tuple[list[Submission], int]:
     """A page of submissions the user may see, newest first, and how many there are in all."""
-    query = select(Submission)
+    ids = select(Submission.id)
+    # How many: the standings count every submission per user and exercise, a few thousand
+    # rows where counting the submissions themselves read them all.
+    total = select(func.coalesce(func.sum(ExerciseStanding.submissions), 0))
     if user.role == Role.student:
-        query = query.where(Submission.user_id == user.id)
+        ids = ids.where(Submission.user_id == user.id)
+        total = total.where(ExerciseStanding.user_id == user.id)
     elif student:
-        query = query.join(User, User.id == Submission.user_id).where(User.username == student)
+        ids = ids.join(User, User.id == Submission.user_id).where(User.username == student)
+        total = total.join(User, User.id == ExerciseStanding.user_id).where(User.username == student)
     if exercise:
-        query = query.where(Submission.exercise_slug == exercise)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ids = ids.where(Submission.exercise_slug == exercise)
+        total = total.where(ExerciseStanding.exercise_slug == exercise)
+    # The page's ids first (from the index alone, however deep the page), then their rows.
+    page_ids = ids.order_by(Submission.id.desc()).offset((page - 1) * per_page).limit(per_page)
     rows = session.scalars(
-        query.order_by(Submission.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        select(Submission).where(Submission.id.in_(page_ids.scalar_subquery())).order_by(Submission.id.desc())
     ).all()
-    return list(rows), total
+    return list(rows), int(session.scalar(total) or 0)
 
 
 def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
