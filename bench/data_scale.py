@@ -183,6 +183,7 @@ def populate(backend: str, database_url: str, submissions: int, students: int, c
     with engine.begin() as connection:
         build_data(connection, backend, submissions, students, cases)
     print(f"  built the data in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"  aggregates: {rebuild_aggregates(database_url)}", flush=True)
     started = time.perf_counter()
     with engine.connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -199,7 +200,6 @@ def populate(backend: str, database_url: str, submissions: int, students: int, c
             )
         ).one()
     print(f"  analysed in {time.perf_counter() - started:.1f} s", flush=True)
-    print(f"  aggregates: {rebuild_aggregates(database_url)}", flush=True)
     with unit_of_work(database_url) as session:
         student_token = accounts.create_token(session, student, "bench")
         # The student signs in to their pages with the instructor's password (hashed once).
