@@ -266,6 +266,8 @@ UI: dict[str, tuple[str, str]] = {
     "d.older": ("Older", "较早"),
     "d.page_of": ("Page {page} of {pages}", "第 {page} / {pages} 页"),
     "d.previous": ("Previous", "上一页"),
+    "d.find_user": ("Find a user", "查找用户"),
+    "d.users_found": ("{n} {n:user|users}", "{n} 个用户"),
     "d.next": ("Next", "下一页"),
     "d.notebook": ("notebook", "笔记本"),
     "d.flagged": ("Flagged", "已标记"),

@@ -187,11 +187,18 @@ def regrade_submission(submission_id: int) -> Any:
     return redirect(url_for("dashboard.submission", submission_id=submission_id))
 
 
+USERS_PER_PAGE = 100
+
+
 def _users_page(status: int = 200, **extra: Any) -> Any:
     db = get_db()
-    users = people.list_users(db)
+    page, name = _page(), request.args.get("q", "").strip()[:80] or None
+    users, total = people.list_users(db, page=page, per_page=USERS_PER_PAGE, name=name)
     roles = [r.value for r in accounts.roles_creatable_by(_me())]
-    return render_template("dashboard/users.html", users=users, roles=roles, **extra), status
+    pages = max(1, -(-total // USERS_PER_PAGE))
+    return render_template(
+        "dashboard/users.html", users=users, roles=roles, page=page, pages=pages, total=total, q=name, **extra
+    ), status
 
 
 @blueprint.get("/users")

@@ -338,6 +338,25 @@ def test_everything_a_student_wrote_is_escaped_and_flags_stand_out(
     assert "12 ms" in page or "13 ms" in page
 
 
+def test_users_page_is_paged_and_finds_a_name(
+    service_settings: Settings, teacher: FlaskClient, course: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader.web import dashboard
+
+    monkeypatch.setattr(dashboard, "USERS_PER_PAGE", 2)
+
+    def names(query: str) -> list[str]:
+        page = html(teacher.get(f"/dashboard/users{query}"))
+        return re.findall(r'<th scope="row"><a href="/dashboard/users/(\w+)"', page)
+
+    assert names("") == ["teacher", "amy"] and names("?page=2") == ["ben", "cai"]  # by role, then name
+    first = html(teacher.get("/dashboard/users"))
+    assert "4 users" in first and "Page 1 of 2" in first and 'href="/dashboard/users?page=2"' in first
+    assert names("?q=ca") == ["cai"] and "1 user<" in html(teacher.get("/dashboard/users?q=ca"))
+    assert ">2</a>" in html(teacher.get("/dashboard/users?q=amy"))  # amy's submissions, counted
+    assert names("?q=%25") == [] and teacher.get("/dashboard/users?page=x").status_code == 422
+
+
 def test_create_users_with_clear_errors(service_settings: Settings, teacher: FlaskClient) -> None:
     token = token_of(teacher)
 
