@@ -12,9 +12,10 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import String, Table, case, delete, func, insert, select, update
+from sqlalchemy import Float, String, Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
@@ -71,53 +72,99 @@ def _digest_sql(finding: Any, mutant: Any, message_en: Any, message_zh: Any) -> 
 
 def _insert(session: Session) -> Any:
     """The dialect's INSERT, which has ON CONFLICT ... DO UPDATE (PostgreSQL and SQLite alike)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+@dataclass(frozen=True)
+class _Counting:
+    """The statements that run with every submission stored and every report recorded, built
+    once per dialect with bound parameters: building them at each call cost more CPU than the
+    database spent running them."""
+
+    submitted: Any
+    graded: Any
+    graded_full: Any
+    failures: Any
+    mistakes: Any
+
+
+@cache
+def _counting(dialect: str) -> _Counting:
+    current, s = _STANDINGS.c, _SUBMISSIONS.c
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    row = make(_STANDINGS).values(
+        exercise_slug=bindparam("b_slug"),
+        user_id=bindparam("b_user"),
+        submissions=1,
+        graded=0,
+        max_score=bindparam("b_max"),
+    )
+    submitted = row.on_conflict_do_update(
+        index_elements=[current.exercise_slug, current.user_id],
+        set_={
+            "submissions": current.submissions + 1,
+            "max_score": case(
+                (row.excluded.max_score > current.max_score, row.excluded.max_score), else_=current.max_score
+            ),
+        },
+    )
+    score = bindparam("b_score", type_=Float)
+    graded = (
+        update(_STANDINGS)
+        .where(current.exercise_slug == bindparam("b_slug"), current.user_id == bindparam("b_user"))
+        .values(
+            graded=current.graded + 1,
+            best_score=case(
+                (current.best_score.is_(None) | (current.best_score < score), score), else_=current.best_score
+            ),
+        )
+    )
+    # Full marks: which of the user's submissions to the exercise this one is, if the first.
+    ordinal = (
+        select(func.count())
+        .where(
+            s.user_id == bindparam("b_user"),
+            s.exercise_slug == bindparam("b_slug"),
+            s.id <= bindparam("b_id"),
+        )
+        .scalar_subquery()
+    )
+    graded_full = graded.values(
+        first_full=case(
+            (current.first_full.is_(None) | (current.first_full > ordinal), ordinal), else_=current.first_full
+        )
+    )
+    failures = make(_FAILURES)
+    failures = failures.on_conflict_do_update(
+        index_elements=["exercise_slug", "case_name", "digest"],
+        set_={"failures": _FAILURES.c.failures + failures.excluded.failures},
+    )
+    mistakes = make(_MISTAKES)
+    mistakes = mistakes.on_conflict_do_update(
+        index_elements=["exercise_slug", "mutant", "user_id"],
+        set_={"submissions": _MISTAKES.c.submissions + mistakes.excluded.submissions},
+    )
+    return _Counting(submitted, graded, graded_full, failures, mistakes)
 
 
 def count_submission(session: Session, user_id: int, slug: str, max_score: float) -> None:
     """A submission was stored: one more for its user and exercise."""
-    row = _insert(session)(_STANDINGS).values(
-        exercise_slug=slug, user_id=user_id, submissions=1, graded=0, max_score=max_score
-    )
-    current = _STANDINGS.c
-    session.execute(
-        row.on_conflict_do_update(
-            index_elements=[current.exercise_slug, current.user_id],
-            set_={
-                "submissions": current.submissions + 1,
-                "max_score": case(
-                    (row.excluded.max_score > current.max_score, row.excluded.max_score),
-                    else_=current.max_score,
-                ),
-            },
-        )
-    )
+    statement = _counting(_dialect(session)).submitted
+    session.execute(statement, {"b_slug": slug, "b_user": user_id, "b_max": max_score})
 
 
 def count_report(
     session: Session, submission_id: int, user_id: int, slug: str, score: float, max_score: float
 ) -> None:
     """A first grading was recorded: one more graded, the best score, the first full marks."""
-    current = _STANDINGS.c
-    values: dict[str, Any] = {
-        "graded": current.graded + 1,
-        "best_score": case(
-            (current.best_score.is_(None) | (current.best_score < score), score), else_=current.best_score
-        ),
-    }
-    if score >= max_score - FULL:  # which submission of the user's to the exercise this is
-        s = _SUBMISSIONS.c
-        ordinal = (
-            select(func.count())
-            .where(s.user_id == user_id, s.exercise_slug == slug, s.id <= submission_id)
-            .scalar_subquery()
-        )
-        values["first_full"] = case(
-            (current.first_full.is_(None) | (current.first_full > ordinal), ordinal),
-            else_=current.first_full,
-        )
+    counting = _counting(_dialect(session))
+    statement = counting.graded_full if score >= max_score - FULL else counting.graded
     counted: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(_STANDINGS).where(current.exercise_slug == slug, current.user_id == user_id).values(**values)
+        statement, {"b_slug": slug, "b_user": user_id, "b_score": score, "b_id": submission_id}
     )
     if counted.rowcount == 0:  # stored before the tallies existed: count the pair from its rows
         recount_standing(session, user_id, slug)
@@ -226,14 +273,7 @@ def _add_failures(session: Session, slug: str, changes: Counter[FailedCase]) -> 
     )
     if not rows:
         return
-    statement = _insert(session)(_FAILURES)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["exercise_slug", "case_name", "digest"],
-            set_={"failures": _FAILURES.c.failures + statement.excluded.failures},
-        ),
-        rows,
-    )
+    session.execute(_counting(_dialect(session)).failures, rows)
     if any(change < 0 for change in changes.values()):  # a regrade: what nobody says any more goes
         session.execute(delete(_FAILURES).where(_FAILURES.c.exercise_slug == slug, _FAILURES.c.failures <= 0))
 
@@ -246,14 +286,7 @@ def _add_mistakes(session: Session, slug: str, user_id: int, changes: Counter[st
     ]
     if not rows:
         return
-    statement = _insert(session)(_MISTAKES)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["exercise_slug", "mutant", "user_id"],
-            set_={"submissions": _MISTAKES.c.submissions + statement.excluded.submissions},
-        ),
-        rows,
-    )
+    session.execute(_counting(_dialect(session)).mistakes, rows)
     if any(change < 0 for change in changes.values()):
         m = _MISTAKES.c
         session.execute(
