@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from grader.grading.report import Report
@@ -55,16 +56,38 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
     its last score. Each claim names its round: a first grading's ``started_at`` (set by the
     round's first claim and kept by later ones: a redelivery, the sweep, a retry), a regrade's
     ``regrade_requested_at``. Every grading of a round may record; the first to finish wins."""
+    parameters = {"b_id": submission_id, "b_worker": worker, "b_now": now()}
+    claimed = session.execute(_claim_statement(), parameters).one_or_none()
+    if claimed is None:
+        return None
+    regrade = claimed.regrade_requested_at is not None
+    return GradingJob(
+        submission_id=claimed.id,
+        exercise_slug=claimed.exercise_slug,
+        source=claimed.source,
+        notebook=claimed.notebook,
+        seed=claimed.seed,
+        attempt=claimed.attempts,
+        callback_url=claimed.callback_url,
+        regrade=regrade,
+        round=claimed.regrade_requested_at if regrade else claimed.started_at,
+    )
+
+
+@cache
+def _claim_statement() -> Any:
+    """The claim's UPDATE ... RETURNING, built once per process with bound parameters (building it
+    at every claim cost more CPU than the database spent running it)."""
     table = _SUBMISSIONS.c
-    moment = now()
+    moment = bindparam("b_now", type_=_SUBMISSIONS.c.claimed_at.type)
     regrading = table.regrade_requested_at.is_not(None)
-    claimed = session.execute(
+    return (
         update(_SUBMISSIONS)
-        .where(table.id == submission_id, or_(table.status != Status.graded, regrading))
+        .where(table.id == bindparam("b_id"), or_(table.status != Status.graded, regrading))
         .values(
             status=case((regrading, Status.graded.value), else_=Status.running.value),
             attempts=table.attempts + 1,
-            worker=worker,
+            worker=bindparam("b_worker"),
             claimed_at=moment,
             started_at=func.coalesce(table.started_at, moment),
         )
@@ -79,20 +102,6 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
             table.regrade_requested_at,
             table.started_at,
         )
-    ).one_or_none()
-    if claimed is None:
-        return None
-    regrade = claimed.regrade_requested_at is not None
-    return GradingJob(
-        submission_id=claimed.id,
-        exercise_slug=claimed.exercise_slug,
-        source=claimed.source,
-        notebook=claimed.notebook,
-        seed=claimed.seed,
-        attempt=claimed.attempts,
-        callback_url=claimed.callback_url,
-        regrade=regrade,
-        round=claimed.regrade_requested_at if regrade else claimed.started_at,
     )
 
 
