@@ -9,7 +9,7 @@ For the chosen backend, one run on this machine:
   the last 90 days (a few queued, running and in ``error``, the rest graded), and ``--cases`` case
   rows for each graded one (failing ones with a finding, a message with values in it, sometimes a
   recognised mistake); then ``VACUUM ANALYZE`` (PostgreSQL) or ``ANALYZE`` (SQLite), and the
-  read-side aggregates rebuilt from those rows as ``grader db rebuild-aggregates`` does;
+  read-side tallies rebuilt from those rows as ``grader db rebuild-tallies`` does;
 - the real API (``grader serve --workers 2``: gunicorn), signed in as the instructor through the
   login form and with a bearer token;
 - each page and API read requested ``--runs`` times after two warm-ups, one at a time: its p50

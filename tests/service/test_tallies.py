@@ -4,6 +4,9 @@ makes, and what the migration that made them filled in; on PostgreSQL and SQLite
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -19,6 +22,7 @@ from grader.settings import Settings
 from grader.submissions import intake, lifecycle, regrade, tallies
 from grader.submissions import service as submissions
 from grader.submissions.tally_models import ExerciseStanding
+from tests.deployments import environment
 
 SLUG, OTHER = "linalg.sum_axis", "linalg.matmul"
 CODE = "def sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis)\n"
@@ -142,6 +146,20 @@ def test_tallies_kept_while_recording_equal_a_rebuild(service_settings: Settings
     failures = {(row[1], row[4]): row[7] for row in kept["failure_tallies"]}
     assert failures[("case_3", "ignores keepdim")] == 1 and failures[("case_3", "drops the axis")] == 1
     assert sum(failures.values()) == 4 + 2 + 1  # ben1 now, ben2, tess
+
+
+def test_the_rebuild_command_counts_them_again(service_settings: Settings) -> None:
+    coursework(service_settings)
+    kept = snapshot(service_settings)
+    with unit_of_work(service_settings.database_url) as session:  # rows changed by hand, say
+        session.execute(text("DELETE FROM exercise_standings"))
+        session.execute(text("UPDATE failure_tallies SET failures = 99"))
+    grader = str(Path(sys.executable).with_name("grader"))
+    done = subprocess.run(
+        [grader, "db", "rebuild-tallies"], env=environment(service_settings), capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "tallies rebuilt" in done.stdout, done.stderr
+    assert snapshot(service_settings) == kept
 
 
 def test_the_migration_fills_the_tallies_from_the_rows_there(service_settings: Settings) -> None:
