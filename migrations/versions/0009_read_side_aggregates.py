@@ -1,5 +1,5 @@
 """the read side's tallies (standings per user and exercise, failed cases, known mistakes),
-filled from the rows already there; indexes the instructor pages' queries use
+filled from the rows already there; an index of the regrades that gave up (the overview counts them)
 
 Revision ID: 0009
 Revises: 0005
@@ -90,6 +90,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("exercise_slug", "mutant", "user_id"),
     )
+    op.create_index(
+        "ix_regrades_failed",
+        "regrades",
+        ["id"],
+        postgresql_where=sa.text("error IS NOT NULL"),
+        sqlite_where=sa.text("error IS NOT NULL"),
+    )
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":  # PostgreSQL's md5(text), for the fill below
         bind.connection.driver_connection.create_function(  # type: ignore[union-attr]
@@ -100,6 +107,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_regrades_failed", table_name="regrades")
     op.drop_table("mistake_tallies")
     op.drop_table("failure_tallies")
     op.drop_index("ix_exercise_standings_user", table_name="exercise_standings")
