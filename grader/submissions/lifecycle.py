@@ -124,7 +124,6 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
     its audits. The read side's tallies count the grading in the same transaction."""
     problem = report.problem
     graded_at = now()
-    table = _SUBMISSIONS.c
     submission_id = job.submission_id
     values: dict[str, Any] = {
         "status": Status.graded,
@@ -149,11 +148,10 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
         version = _regrade_version(session, submission_id)
         if version is not None:
             values["exercise_version_id"] = version
+    parameters = {f"v_{name}": value for name, value in values.items()}
     recorded = session.execute(
-        update(_SUBMISSIONS)
-        .where(table.id == submission_id, _this_round(job))
-        .values(**values)
-        .returning(table.user_id)
+        _record_statement(job.regrade, tuple(values)),
+        {"b_id": submission_id, "b_round": job.round, **parameters},
     ).one_or_none()
     if recorded is None:
         return False
@@ -163,7 +161,7 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
         _close_audits(session, submission_id, new_score=report.score)
     if report.tests:
         session.execute(
-            insert(_CASE_RESULTS),
+            _INSERT_CASES,
             [
                 {
                     "submission_id": submission_id,
@@ -183,6 +181,27 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
         )
     tallies.count_grading(session, submission_id, recorded.user_id, job.exercise_slug, report, replaced)
     return True
+
+
+@cache
+def _record_statement(regrade: bool, columns: tuple[str, ...]) -> Any:
+    """The report's UPDATE ... RETURNING for these columns, built once per process with bound
+    parameters (``v_<column>``, the round as ``b_round``): see ``_claim_statement``."""
+    table = _SUBMISSIONS.c
+    round_ = bindparam("b_round", type_=table.started_at.type)
+    if regrade:
+        this_round = table.regrade_requested_at == round_
+    else:
+        this_round = (table.status != Status.graded) & (table.started_at == round_)
+    return (
+        update(_SUBMISSIONS)
+        .where(table.id == bindparam("b_id"), this_round)
+        .values({name: bindparam(f"v_{name}", type_=table[name].type) for name in columns})
+        .returning(table.user_id)
+    )
+
+
+_INSERT_CASES = insert(_CASE_RESULTS)
 
 
 def _regrade_version(session: Session, submission_id: int) -> int | None:
