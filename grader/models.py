@@ -11,5 +11,6 @@ from grader.courses import models as courses
 from grader.db import Base
 from grader.fleet import models as fleet
 from grader.submissions import models as submissions
+from grader.submissions import tally_models as tallies
 
-__all__ = ["Base", "accounts", "assignments", "bank", "courses", "fleet", "submissions"]
+__all__ = ["Base", "accounts", "assignments", "bank", "courses", "fleet", "submissions", "tallies"]

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -204,6 +204,26 @@ def current_version(session: Session, slug: str) -> tuple[Exercise, ExerciseVers
         f"the exercise {slug} changed in {found.path} since version {row.version} was published "
         f"on {iso(row.synced_at)}; `grader exercises sync` validates and publishes the change"
     )
+
+
+def current_version_id(session: Session, slug: str) -> tuple[Exercise, int]:
+    """The exercise and the id of its current version, what every submission stores: one
+    indexed lookup of a column when the current version is the file this process loaded (an ORM
+    row cost more CPU than the query), else as ``current_version`` finds or publishes it."""
+    found = find_entry(slug)
+    version_id = session.scalar(_CURRENT_ID, {"b_slug": slug, "b_hash": found.digest})
+    if version_id is not None:
+        return found.exercise, version_id
+    exercise, row = current_version(session, slug)
+    return exercise, row.id
+
+
+_VERSIONS = cast(Table, ExerciseVersion.__table__)
+_CURRENT_ID = select(_VERSIONS.c.id).where(
+    _VERSIONS.c.slug == bindparam("b_slug"),
+    _VERSIONS.c.content_hash == bindparam("b_hash"),
+    _VERSIONS.c.current.is_(True),
+)
 
 
 def published_slugs(session: Session) -> set[str]:

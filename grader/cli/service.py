@@ -98,6 +98,17 @@ def upgrade_cmd() -> None:
     click.echo(f"database at head: {_where(settings.database_url)}")
 
 
+@db_group.command("rebuild-tallies")
+def rebuild_tallies_cmd() -> None:
+    """Count the read side's tallies again from the submissions (after restoring rows by hand)."""
+    from grader.submissions import tallies
+
+    started = time.monotonic()
+    with database_session() as session:
+        tallies.rebuild(session)
+    click.echo(f"tallies rebuilt from the submissions in {time.monotonic() - started:.1f} s")
+
+
 @click.group("users")
 def users_group() -> None:
     """Students, instructors and admins."""

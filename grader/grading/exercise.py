@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import torch
@@ -125,9 +126,7 @@ class Exercise:
         return self.slug.split(".", 1)[1]
 
     def _definition(self) -> ast.arguments:
-        func = ast.parse(f"def {self.signature}: pass").body[0]
-        assert isinstance(func, ast.FunctionDef)
-        return func.args
+        return _arguments(self.signature)
 
     def parameter_names(self) -> list[str]:
         """The names of the signature's positional parameters (for messages about inputs)."""
@@ -146,3 +145,11 @@ class Exercise:
             generator = torch.Generator().manual_seed(seed)
             cases.extend(self.hidden_cases(generator))
         return cases
+
+
+@cache
+def _arguments(signature: str) -> ast.arguments:
+    """A signature's parameters, parsed once per process (every grading asks for them)."""
+    func = ast.parse(f"def {signature}: pass").body[0]
+    assert isinstance(func, ast.FunctionDef)
+    return func.args

@@ -255,8 +255,8 @@ UI: dict[str, tuple[str, str]] = {
     "d.csv": ("Download CSV", "下载 CSV"),
     "d.gradebook_note": (
         "{students} {students:student|students} × {exercises} {exercises:exercise|exercises}; "
-        "best graded score. Click a column header to sort.",
-        "{students} 名学生 × {exercises} 道练习；最高已评分成绩。点击列标题排序。",
+        "best graded score. Click a column header to sort; the CSV has every student.",
+        "{students} 名学生 × {exercises} 道练习；最高已评分成绩。点击列标题排序；CSV 包含全部学生。",
     ),
     "d.student_meta": ("{n} {n:submission|submissions}", "{n} 次提交"),
     "d.tokens": ("API tokens", "API 令牌"),
@@ -265,6 +265,10 @@ UI: dict[str, tuple[str, str]] = {
     "d.newer": ("Newer", "较新"),
     "d.older": ("Older", "较早"),
     "d.page_of": ("Page {page} of {pages}", "第 {page} / {pages} 页"),
+    "d.previous": ("Previous", "上一页"),
+    "d.find_user": ("Find a user", "查找用户"),
+    "d.users_found": ("{n} {n:user|users}", "{n} 个用户"),
+    "d.next": ("Next", "下一页"),
     "d.notebook": ("notebook", "笔记本"),
     "d.flagged": ("Flagged", "已标记"),
     "d.flag.banned": ("banned API", "禁用 API"),

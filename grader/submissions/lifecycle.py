@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from grader.grading.report import Report
 from grader.i18n.messages import render
+from grader.submissions import tallies
 from grader.submissions.models import CaseResultRow, Regrade, Status, Submission
 from grader.times import now
 
@@ -55,16 +57,39 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
     its last score. Each claim names its round: a first grading's ``started_at`` (set by the
     round's first claim and kept by later ones: a redelivery, the sweep, a retry), a regrade's
     ``regrade_requested_at``. Every grading of a round may record; the first to finish wins."""
+    parameters = {"b_id": submission_id, "b_worker": worker, "b_now": now()}
+    claimed = session.execute(_claim_statement(), parameters).one_or_none()
+    if claimed is None:
+        return None
+    regrade = claimed.regrade_requested_at is not None
+    return GradingJob(
+        submission_id=claimed.id,
+        exercise_slug=claimed.exercise_slug,
+        source=claimed.source,
+        notebook=claimed.notebook,
+        seed=claimed.seed,
+        attempt=claimed.attempts,
+        callback_url=claimed.callback_url,
+        regrade=regrade,
+        round=claimed.regrade_requested_at if regrade else claimed.started_at,
+        exercise_version_id=claimed.exercise_version_id,
+    )
+
+
+@cache
+def _claim_statement() -> Any:
+    """The claim's UPDATE ... RETURNING, built once per process with bound parameters (building it
+    at every claim cost more CPU than the database spent running it)."""
     table = _SUBMISSIONS.c
-    moment = now()
+    moment = bindparam("b_now", type_=_SUBMISSIONS.c.claimed_at.type)
     regrading = table.regrade_requested_at.is_not(None)
-    claimed = session.execute(
+    return (
         update(_SUBMISSIONS)
-        .where(table.id == submission_id, or_(table.status != Status.graded, regrading))
+        .where(table.id == bindparam("b_id"), or_(table.status != Status.graded, regrading))
         .values(
             status=case((regrading, Status.graded.value), else_=Status.running.value),
             attempts=table.attempts + 1,
-            worker=worker,
+            worker=bindparam("b_worker"),
             claimed_at=moment,
             started_at=func.coalesce(table.started_at, moment),
         )
@@ -80,21 +105,6 @@ def claim(session: Session, submission_id: int, worker: str) -> GradingJob | Non
             table.started_at,
             table.exercise_version_id,
         )
-    ).one_or_none()
-    if claimed is None:
-        return None
-    regrade = claimed.regrade_requested_at is not None
-    return GradingJob(
-        submission_id=claimed.id,
-        exercise_slug=claimed.exercise_slug,
-        source=claimed.source,
-        notebook=claimed.notebook,
-        seed=claimed.seed,
-        attempt=claimed.attempts,
-        callback_url=claimed.callback_url,
-        regrade=regrade,
-        round=claimed.regrade_requested_at if regrade else claimed.started_at,
-        exercise_version_id=claimed.exercise_version_id,
     )
 
 
@@ -114,10 +124,9 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
     Plain statements, no ORM objects (this runs once per submission and was most of a worker's
     database time): the submission's UPDATE (which locks the row and checks the round), and one
     bulk INSERT of the case rows; a regrade first deletes the previous grading's rows and closes
-    its audits."""
+    its audits. The read side's tallies count the grading in the same transaction."""
     problem = report.problem
     graded_at = now()
-    table = _SUBMISSIONS.c
     submission_id = job.submission_id
     values: dict[str, Any] = {
         "status": Status.graded,
@@ -142,20 +151,20 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
         version = _regrade_version(session, submission_id)
         if version is not None:
             values["exercise_version_id"] = version
+    parameters = {f"v_{name}": value for name, value in values.items()}
     recorded = session.execute(
-        update(_SUBMISSIONS)
-        .where(table.id == submission_id, _this_round(job))
-        .values(**values)
-        .returning(table.id)
+        _record_statement(job.regrade, tuple(values)),
+        {"b_id": submission_id, "b_round": job.round, **parameters},
     ).one_or_none()
     if recorded is None:
         return False
+    replaced = None
     if job.regrade:  # the previous grading's case rows go, and the regrade's audits close
-        session.execute(delete(_CASE_RESULTS).where(_CASE_RESULTS.c.submission_id == submission_id))
+        replaced = tallies.take_cases(session, submission_id)
         _close_audits(session, submission_id, new_score=report.score)
     if report.tests:
         session.execute(
-            insert(_CASE_RESULTS),
+            _INSERT_CASES,
             [
                 {
                     "submission_id": submission_id,
@@ -173,7 +182,29 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
                 for position, case in enumerate(report.tests)
             ],
         )
+    tallies.count_grading(session, submission_id, recorded.user_id, job.exercise_slug, report, replaced)
     return True
+
+
+@cache
+def _record_statement(regrade: bool, columns: tuple[str, ...]) -> Any:
+    """The report's UPDATE ... RETURNING for these columns, built once per process with bound
+    parameters (``v_<column>``, the round as ``b_round``): see ``_claim_statement``."""
+    table = _SUBMISSIONS.c
+    round_ = bindparam("b_round", type_=table.started_at.type)
+    if regrade:
+        this_round = table.regrade_requested_at == round_
+    else:
+        this_round = (table.status != Status.graded) & (table.started_at == round_)
+    return (
+        update(_SUBMISSIONS)
+        .where(table.id == bindparam("b_id"), this_round)
+        .values({name: bindparam(f"v_{name}", type_=table[name].type) for name in columns})
+        .returning(table.user_id)
+    )
+
+
+_INSERT_CASES = insert(_CASE_RESULTS)
 
 
 def _regrade_version(session: Session, submission_id: int) -> int | None:

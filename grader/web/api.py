@@ -24,6 +24,7 @@ from grader.web.db import get_db
 blueprint = Blueprint("api", __name__)
 IDEMPOTENCY_KEY_LENGTH = 255  # the column's length
 MAX_PAGE, MAX_PER_PAGE = 100_000, 100
+MAX_GRADEBOOK_PER_PAGE = 1000  # students
 
 
 def _lang() -> str:
@@ -161,10 +162,14 @@ def list_submissions() -> Any:
 @blueprint.get("/gradebook")
 @instructor_required
 def show_gradebook() -> Any:
-    """Best score per student and exercise, as JSON or ?format=csv."""
+    """Best score per student and exercise, as JSON (whole, or a page of students with
+    ?page=&per_page=) or ?format=csv (always whole)."""
     answer = request.args.get("format", "json")
     if answer not in ("json", "csv"):
         raise Invalid("format must be json or csv")
+    paged = "page" in request.args or "per_page" in request.args
+    if paged and answer == "csv":
+        raise Invalid("the CSV is always the whole gradebook: page and per_page are for JSON")
     session = get_db()
     if answer == "csv":
         return Response(
@@ -172,7 +177,20 @@ def show_gradebook() -> Any:
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=gradebook.csv"},
         )
-    return jsonify(gradebook.gradebook(session))
+    if not paged:
+        return jsonify(gradebook.gradebook(session))
+    page, per_page = _positive("page", 1, MAX_PAGE), _positive("per_page", 100, MAX_GRADEBOOK_PER_PAGE)
+    book = gradebook.gradebook_page(session, page=page, per_page=per_page)
+    students = [{"student": row["student"], "scores": row["scores"]} for row in book.rows]
+    return jsonify(
+        {
+            "exercises": book.exercises,
+            "students": students,
+            "page": page,
+            "per_page": per_page,
+            "total": book.students,
+        }
+    )
 
 
 @blueprint.get("/exercises/<slug>/stats")

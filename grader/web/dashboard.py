@@ -95,27 +95,26 @@ def regrade_exercise(slug: str) -> Any:
     return redirect(url_for("dashboard.exercise", slug=slug))
 
 
-def _sort_args(book: dict[str, Any]) -> tuple[str, bool]:
-    sort = request.args.get("sort", "student")
-    if sort not in gradebook.SORT_KEYS and sort not in book["exercises"]:
-        sort = "student"
-    return sort, request.args.get("dir") == "desc"
+GRADEBOOK_PER_PAGE = 50
 
 
 @blueprint.get("/gradebook")
 @instructor_page
 def show_gradebook() -> Any:
-    """Students × exercises, best scores and a total, sorted by any column; filter by unit."""
+    """Students × exercises, best scores and a total, a page of students at a time, sorted by
+    any column; filter by unit."""
     unit = request.args.get("unit") or None
-    db = get_db()
-    book = gradebook.gradebook(db, unit)
-    sort, descending = _sort_args(book)
+    book = gradebook.gradebook_page(
+        get_db(),
+        unit,
+        sort=request.args.get("sort", "student"),
+        descending=request.args.get("dir") == "desc",
+        page=_page(),
+        per_page=GRADEBOOK_PER_PAGE,
+    )
     return render_template(
         "dashboard/gradebook.html",
         book=book,
-        rows=gradebook.sorted_gradebook(book, sort, descending),
-        sort=sort,
-        descending=descending,
         unit=unit,
         units=sorted({e.unit for e in load_bank().values()}),
     )
@@ -188,11 +187,18 @@ def regrade_submission(submission_id: int) -> Any:
     return redirect(url_for("dashboard.submission", submission_id=submission_id))
 
 
+USERS_PER_PAGE = 100
+
+
 def _users_page(status: int = 200, **extra: Any) -> Any:
     db = get_db()
-    users = people.list_users(db)
+    page, name = _page(), request.args.get("q", "").strip()[:80] or None
+    users, total = people.list_users(db, page=page, per_page=USERS_PER_PAGE, name=name)
     roles = [r.value for r in accounts.roles_creatable_by(_me())]
-    return render_template("dashboard/users.html", users=users, roles=roles, **extra), status
+    pages = max(1, -(-total // USERS_PER_PAGE))
+    return render_template(
+        "dashboard/users.html", users=users, roles=roles, page=page, pages=pages, total=total, q=name, **extra
+    ), status
 
 
 @blueprint.get("/users")

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, send_from_directory
 
-from grader.web.api import IDEMPOTENCY_KEY_LENGTH, MAX_PAGE, MAX_PER_PAGE
+from grader.web.api import IDEMPOTENCY_KEY_LENGTH, MAX_GRADEBOOK_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from grader.web.openapi_courses import course_paths
 from grader.web.openapi_parts import LANG, answer, errors, op
 
@@ -223,16 +223,29 @@ def document() -> dict[str, Any]:
         },
         "/api/v1/gradebook": {
             "get": op(
-                "Best score per student and exercise (instructors)",
+                "Best score per student and exercise (instructors): the whole gradebook, or with "
+                "page or per_page a page of students by name (JSON only; the CSV is always whole)",
                 {
                     "200": {
-                        "description": "the gradebook",
+                        "description": "exercises, students; and page, per_page, total if paged",
                         "content": {"application/json": {}, "text/csv": {}},
                     },
                     **errors(401, 403, 422),
                 },
                 parameters=[
-                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}}
+                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}},
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                        "description": "a page of students, by name (JSON only)",
+                    },
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_GRADEBOOK_PER_PAGE},
+                        "description": "students per page (default 100; JSON only)",
+                    },
                 ],
             )
         },

@@ -211,6 +211,50 @@ def test_gradebook_sorts_by_any_column(
     assert order("?unit=optim") == []
 
 
+def test_gradebook_pages_students_in_the_order_asked_and_the_api_can_too(
+    service_settings: Settings,
+    sandbox: Sandbox,
+    teacher: FlaskClient,
+    course: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from grader.web import dashboard
+
+    make_user(service_settings, "dan")
+    add_graded(service_settings, sandbox, "dan", "def sum_axis(x, axis, keepdim=False):\n    return x\n")
+    monkeypatch.setattr(dashboard, "GRADEBOOK_PER_PAGE", 3)
+
+    def order(query: str) -> list[str]:
+        page = html(teacher.get(f"/dashboard/gradebook{query}"))
+        return re.findall(r'<th scope="row"><a href="/dashboard/students/(\w+)"', page)
+
+    assert order("") == ["amy", "ben", "cai"] and order("?page=2") == ["dan"]
+    by_score = order(f"?sort={SLUG}&dir=desc") + order(f"?sort={SLUG}&dir=desc&page=2")
+    assert by_score[:2] == ["amy", "ben"] and sorted(by_score) == ["amy", "ben", "cai", "dan"]
+    first = html(teacher.get("/dashboard/gradebook?sort=total&dir=desc"))
+    assert "Page 1 of 2" in first and "4 students × 1 exercise" in first
+    assert 'href="/dashboard/gradebook?sort=total&amp;dir=desc&amp;page=2"' in first  # the order is kept
+    assert order("?sort=total&dir=desc&page=2")[-1] in ("cai", "dan")
+    assert order("?page=3") == [] and teacher.get("/dashboard/gradebook?page=0").status_code == 422
+    token = accounts_token(service_settings, "teacher")
+    api = {"Authorization": f"Bearer {token}"}
+    paged = teacher.get("/api/v1/gradebook?per_page=3&page=2", headers=api).get_json()
+    assert [row["student"] for row in paged["students"]] == ["dan"]
+    assert (paged["page"], paged["per_page"], paged["total"], paged["exercises"]) == (2, 3, 4, [SLUG])
+    whole = teacher.get("/api/v1/gradebook", headers=api).get_json()
+    assert [row["student"] for row in whole["students"]] == ["amy", "ben", "cai", "dan"]
+    refused = teacher.get("/api/v1/gradebook?format=csv&page=1", headers=api)
+    assert (
+        refused.status_code == 422 and "always the whole gradebook" in refused.get_json()["error"]["message"]
+    )
+    assert teacher.get("/api/v1/gradebook?per_page=1001", headers=api).status_code == 422
+
+
+def accounts_token(settings: Settings, username: str) -> str:
+    with unit_of_work(settings.database_url) as session:
+        return accounts.create_token(session, username)
+
+
 def test_gradebook_csv_export(teacher: FlaskClient, course: dict[str, int]) -> None:
     response = teacher.get("/dashboard/gradebook.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -292,6 +336,25 @@ def test_everything_a_student_wrote_is_escaped_and_flags_stand_out(
     flags = page.split('id="flags"')[1].split("</section>")[0]
     assert "introspection" in flags and "line 3" in flags
     assert "12 ms" in page or "13 ms" in page
+
+
+def test_users_page_is_paged_and_finds_a_name(
+    service_settings: Settings, teacher: FlaskClient, course: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader.web import dashboard
+
+    monkeypatch.setattr(dashboard, "USERS_PER_PAGE", 2)
+
+    def names(query: str) -> list[str]:
+        page = html(teacher.get(f"/dashboard/users{query}"))
+        return re.findall(r'<th scope="row"><a href="/dashboard/users/(\w+)"', page)
+
+    assert names("") == ["teacher", "amy"] and names("?page=2") == ["ben", "cai"]  # by role, then name
+    first = html(teacher.get("/dashboard/users"))
+    assert "4 users" in first and "Page 1 of 2" in first and 'href="/dashboard/users?page=2"' in first
+    assert names("?q=ca") == ["cai"] and "1 user<" in html(teacher.get("/dashboard/users?q=ca"))
+    assert ">2</a>" in html(teacher.get("/dashboard/users?q=amy"))  # amy's submissions, counted
+    assert names("?q=%25") == [] and teacher.get("/dashboard/users?page=x").status_code == 422
 
 
 def test_create_users_with_clear_errors(service_settings: Settings, teacher: FlaskClient) -> None:
