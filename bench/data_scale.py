@@ -33,10 +33,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, text
 from sqlalchemy.engine import Connection
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' shared deployments
@@ -170,6 +171,9 @@ class Built:
     slug: str
     student: str
     submission_id: int
+    course: str = ""
+    assignment: int = 0
+    assigned: int = 0  # submissions to the assignment
 
 
 def populate(backend: str, database_url: str, submissions: int, students: int, cases: int) -> Built:
@@ -210,8 +214,73 @@ def populate(backend: str, database_url: str, submissions: int, students: int, c
             ),
             {"i": INSTRUCTOR, "s": student},
         )
-    return Built(
+    built = Built(
         backend, database_url, count, rows, students, token, student_token, slug, student, submission_id
+    )
+    build_course(built, COURSE_EXERCISES)
+    return built
+
+
+COURSE = "scale-course"
+COURSE_EXERCISES = 10
+
+
+def build_course(built: Built, exercises: int) -> None:
+    """A course with every student enrolled and an assignment of ``exercises`` exercises that
+    every submission to them belongs to (half of them on time, the rest in a late window, and
+    one student in ten with an extension), for the course gradebook's reads."""
+    from grader.assignments import service as assignments
+    from grader.courses import service as courses
+    from grader.times import now
+
+    with unit_of_work(built.database_url) as session:
+        instructor = accounts.find_user(session, INSTRUCTOR)
+        course = courses.create_course(session, instructor, COURSE, "Scale", timezone="Europe/Berlin")
+        slugs = list(
+            session.scalars(
+                text("SELECT DISTINCT exercise_slug FROM submissions ORDER BY exercise_slug LIMIT :n"),
+                {"n": exercises},
+            )
+        )
+        middle = now() - timedelta(days=DAYS / 2)
+        assignment = assignments.create_assignment(
+            session,
+            course,
+            {
+                "title": "Scale",
+                "exercises": [{"exercise": slug, "points": 10} for slug in slugs],
+                "due_at": middle.isoformat(),
+                "late": [{"until": (middle + timedelta(days=DAYS / 4)).isoformat(), "credit": 0.5}],
+            },
+        )
+        built.course, built.assignment = COURSE, assignment.id
+        course_id = course.id
+    started = time.perf_counter()
+    with engine_for(built.database_url).begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO enrollments (course_id, user_id, role, created_at) "
+                "SELECT :course, id, 'student', created_at FROM users WHERE role = 'student'"
+            ),
+            {"course": course_id},
+        )
+        built.assigned = connection.execute(
+            text("UPDATE submissions SET assignment_id = :a WHERE exercise_slug IN :slugs").bindparams(
+                bindparam("slugs", expanding=True)
+            ),
+            {"a": built.assignment, "slugs": slugs},
+        ).rowcount
+        connection.execute(
+            text(
+                "INSERT INTO extensions (assignment_id, user_id, due_at, created_at) "
+                "SELECT :a, id, :due, created_at FROM users WHERE role = 'student' AND id % 10 = 0"
+            ),
+            {"a": built.assignment, "due": now()},
+        )
+    print(
+        f"  course: {built.assigned:,} submissions to an assignment of {exercises} exercises "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
     )
 
 
@@ -244,6 +313,21 @@ def reads(built: Built) -> list[tuple[str, str, str]]:
         ("GET /api/v1/submissions?exercise=<slug>", f"/api/v1/submissions?exercise={slug}", "api"),
         ("GET /api/v1/submissions?student=<name>", f"/api/v1/submissions?student={student}", "api"),
         ("GET /api/v1/submissions/<id>", f"/api/v1/submissions/{sid}", "api"),
+        (
+            "GET /api/v1/assignments/<id>/grades",
+            f"/api/v1/assignments/{built.assignment}/grades",
+            "api",
+        ),
+        (
+            "GET /api/v1/assignments/<id>/grades?format=csv",
+            f"/api/v1/assignments/{built.assignment}/grades?format=csv",
+            "api",
+        ),
+        (
+            "/courses/<code>/assignments/<id>/grades",
+            f"/courses/{built.course}/assignments/{built.assignment}/grades",
+            "page",
+        ),
         ("student: GET /api/v1/submissions", "/api/v1/submissions", "student"),
         ("student: /exercises (own standings)", "/exercises", "student-page"),
     ]
@@ -382,7 +466,8 @@ def print_report(built: Built, timings: list[Timing], goal_size: int, goal: floa
     print()
     print(
         f"data scale: {label}, {built.submissions:,} submissions, {built.case_rows:,} case rows, "
-        f"{built.students:,} students; goal: p95 <= {goal * 1000:.0f} ms at {goal_size:,} submissions"
+        f"{built.students:,} students ({built.assigned:,} submissions to the course's assignment); "
+        f"goal: p95 <= {goal * 1000:.0f} ms at {goal_size:,} submissions"
     )
     print(f"{'read':<52}{'p50 ms':>9}{'p95 ms':>9}{'bytes':>11}  verdict")
     for t in timings:

@@ -18,6 +18,7 @@ from grader.web.sessions import signed_in
 
 blueprint = Blueprint("course_grades", __name__)
 NUMBER = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,4})?")
+PER_PAGE = 50  # students a page: a course of 1,000 is 20 pages of a few kilobytes, not 2 MB
 
 
 def _number(name: str, default: float | None, top: float, key: str) -> float | None:
@@ -27,6 +28,11 @@ def _number(name: str, default: float | None, top: float, key: str) -> float | N
     if not NUMBER.fullmatch(raw) or float(raw) > top:
         raise FormError(name, key)
     return float(raw)
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) > 0 else 1
 
 
 @blueprint.get("/<code>/assignments/<int:assignment_id>/grades")
@@ -47,12 +53,17 @@ def grades(code: str, assignment_id: int) -> Any:
     except FormError as exc:
         below, error, status = None, field_error(exc), 422
     rows = assignment_book.filter_rows(assignment_book.sort_rows(book, sort, descending), text, below)
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page = min(_page(), pages)
     return render_template(
         "courses/grades.html",
         m=access.membership,
         a=access.assignment,
         book=book,
-        rows=rows,
+        rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
+        matching=len(rows),
+        page=page,
+        pages=pages,
         sort=sort,
         descending=descending,
         q=text,

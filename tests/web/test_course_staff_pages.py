@@ -333,3 +333,28 @@ def test_who_needs_help(service_settings: Settings, made: Course, prof: FlaskCli
         wrong = prof.get(base + query)
         assert wrong.status_code == 422, query
         assert listed(html(wrong), "not-started") == ["cat"]  # the defaults, and why not the numbers typed
+
+
+@embedded_only
+def test_a_large_gradebook_is_paged_after_sorting_and_filtering(
+    service_settings: Settings, made: Course, prof: FlaskClient
+) -> None:
+    from grader.courses import roster as rosters
+    from grader.courses import service as courses
+    from grader.web.course_grades import PER_PAGE
+
+    with unit_of_work(service_settings.database_url) as session:
+        course = courses.find_course(session, "dl101")
+        lines = "".join(f"s{n:03d},Student {n},s{n}@example.org\n" for n in range(PER_PAGE + 10))
+        rosters.import_roster(session, course, "username,name,email\n" + lines)
+    base = f"/courses/dl101/assignments/{made.late}/grades"
+    first = html(prof.get(base))
+    rows = re.findall(r'<tr data-username="(\w+)"', first)
+    assert len(rows) == PER_PAGE and rows[0] == "amy" and 'rel="next"' in first
+    second = html(prof.get(base + "?page=2"))
+    more = re.findall(r'<tr data-username="(\w+)"', second)
+    assert len(more) == 13 and not set(more) & set(rows) and 'rel="prev"' in second  # 63 students in all
+    assert re.findall(r'<tr data-username="(\w+)"', html(prof.get(base + "?q=Student 5&page=9"))) == [
+        "s005",
+        *[f"s{n:03d}" for n in range(50, 60)],
+    ]  # a filter's matches, on its last page when asked past it
