@@ -6,8 +6,9 @@ accepted (under the student's own dates: an extension moves them); the total is 
 stay raw: moving a date or granting an extension changes these numbers at once.
 
 One aggregate query does the work for every student on the assignment's own dates: the credit is
-constant between two deadlines, so the best ratio in each band of the timeline, times that band's
-credit, gives the best credited score. Students with an extension are read again on their dates.
+constant between two deadlines, so each graded submission's ratio times its band's credit (a
+CASE over the bands) and the maximum of those is the best credited score. The few students with
+an extension are read in one more query and credited on their own dates.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from grader.accounts.models import User
@@ -88,42 +89,43 @@ def _band(created: Any, after: datetime | None, up_to: datetime | None) -> Colum
 
 
 def _aggregate(session: Session, assignment: Assignment, base: Timeline, users: Iterable[int] | None) -> Any:
-    """Per (student, exercise): the best score ratio in each band of ``base`` that gives
-    credit, the number of submissions and of graded ones below full marks."""
+    """Per (student, exercise) on ``base``'s dates: the number of submissions and of graded ones
+    below full marks, the best credited score ratio (each graded submission's ratio times the
+    credit of its band) and the best ratio on time (the best is late if it beats that)."""
     ratio = Submission.score / Submission.max_score
     graded = Submission.status == Status.graded
-    bands = [(after, up_to, credit) for after, up_to, credit in base.bands() if credit > 0]
-    best = [
-        func.max(ratio).filter(graded, _band(Submission.created_at, after, up_to))
-        for after, up_to, _ in bands
-    ]
+    created = Submission.created_at
+    credited = case(
+        *[
+            (_band(created, after, up_to), ratio * credit)
+            for after, up_to, credit in base.bands()
+            if credit > 0
+        ],
+        else_=None,
+    )
     query = (
         select(
             Submission.user_id,
             Submission.exercise_slug,
             func.count(Submission.id),
             func.count(Submission.id).filter(graded, ratio < FULL),
-            *best,
+            func.max(credited).filter(graded),
+            func.max(ratio).filter(graded, created <= base.due_at),
         )
         .where(Submission.assignment_id == assignment.id)
         .group_by(Submission.user_id, Submission.exercise_slug)
     )
     if users is not None:
         query = query.where(Submission.user_id.in_(list(users)))
-    return bands, session.execute(query).all()
+    return session.execute(query).all()
 
 
-def _grades(bands: list[tuple[Any, Any, float]], row: Any, points: float) -> Grade:
-    _user, _slug, attempts, failed, *ratios = row
-    credited = [
-        (ratio * credit, credit)
-        for ratio, (_, _, credit) in zip(ratios, bands, strict=True)
-        if ratio is not None
-    ]
-    if not credited:
+def _grades(row: Any, points: float) -> Grade:
+    _user, _slug, attempts, failed, best, on_time = row
+    if best is None:
         return Grade(None, attempts=attempts, failed=failed)
-    value, credit = max(credited, key=lambda item: (item[0], item[1]))
-    return Grade(round(value * points, 4), late=credit < 1, attempts=attempts, failed=failed)
+    late = on_time is None or best > on_time + 1e-12
+    return Grade(round(best * points, 4), late=late, attempts=attempts, failed=failed)
 
 
 def book(session: Session, assignment: Assignment) -> Book:
@@ -132,7 +134,7 @@ def book(session: Session, assignment: Assignment) -> Book:
     worth = dict(exercises)
     base = assignments.timeline(assignment)
     members = session.execute(
-        select(User, Enrollment.student_id)
+        select(User.id, User.username, User.name, User.email, Enrollment.student_id)
         .join(Enrollment, Enrollment.user_id == User.id)
         .where(
             Enrollment.course_id == assignment.course_id,
@@ -146,23 +148,23 @@ def book(session: Session, assignment: Assignment) -> Book:
         for extension in session.scalars(select(Extension).where(Extension.assignment_id == assignment.id))
     }
     found: dict[tuple[int, str], Grade] = {}
-    bands, rows = _aggregate(session, assignment, base, None)
-    for row in rows:
+    for row in _aggregate(session, assignment, base, None):
         if row[0] not in granted and row[1] in worth:
-            found[row[0], row[1]] = _grades(bands, row, worth[row[1]])
+            found[row[0], row[1]] = _grades(row, worth[row[1]])
     if granted:  # the students with an extension, on their own dates: one query for them all
         dates = {user_id: assignments.extended(base, extension) for user_id, extension in granted.items()}
         found.update(_on_own_dates(session, assignment, dates, worth))
     result = Book(assignment, exercises)
-    for user, student_id in members:
-        own = granted.get(user.id)
+    nothing = Grade(None)
+    for user_id, username, name, email, student_id in members:
+        own = granted.get(user_id)
         result.students.append(
             StudentRow(
-                user.username,
-                user.name,
-                user.email,
+                username,
+                name,
+                email,
                 student_id,
-                {slug: found.get((user.id, slug), Grade(None)) for slug, _ in exercises},
+                {slug: found.get((user_id, slug), nothing) for slug, _ in exercises},
                 aware(own.due_at) if own is not None else base.due_at,
                 extended=own is not None,
             )
@@ -264,6 +266,6 @@ def student_grades(session: Session, assignment: Assignment, user_id: int) -> di
     """One student's credited points per exercise of the assignment (for their own pages)."""
     worth = {row.exercise_slug: row.points for row in assignment.exercises}
     own = assignments.timeline_for(session, assignment, user_id)
-    bands, rows = _aggregate(session, assignment, own, [user_id])
-    grades = {row[1]: _grades(bands, row, worth[row[1]]) for row in rows if row[1] in worth}
+    rows = _aggregate(session, assignment, own, [user_id])
+    grades = {row[1]: _grades(row, worth[row[1]]) for row in rows if row[1] in worth}
     return {slug: grades.get(slug, Grade(None)) for slug in worth}
