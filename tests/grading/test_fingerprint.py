@@ -12,7 +12,8 @@ from worker.sandbox.client import Sandbox
 # Three ways each of writing two wrong behaviours of linalg.sum_axis.
 ALWAYS_AXIS_0 = [
     "def sum_axis(x, axis, keepdim=False):\n    return x.sum(0, keepdim=keepdim)\n",
-    "import torch\n\ndef sum_axis(x, axis, keepdim=False):\n    return torch.sum(x, dim=0, keepdim=keepdim)\n",
+    "import torch\n\ndef sum_axis(x, axis, keepdim=False):\n"
+    "    return torch.sum(x, dim=0, keepdim=keepdim)\n",
     """
 def sum_axis(x, axis, keepdim=False):
     total = x.new_zeros(x.shape[1:])
