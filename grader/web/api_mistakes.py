@@ -37,16 +37,16 @@ def _past() -> bool:
     return value == "1"
 
 
-def _scope(slug: str) -> mistakes.Scope:
-    """The caller's view of the exercise's groups, from ?course= and ?assignment=."""
+def _scope_query() -> tuple[str | None, int | None]:
+    """?course= and ?assignment=, checked before anything else of the request."""
+    return request.args.get("course"), _whole("assignment", None, 2**31 - 1)
+
+
+def _scope(slug: str, query: tuple[str | None, int | None]) -> mistakes.Scope:
+    """The caller's view of the exercise's groups."""
     exercise_or_404(slug)
-    return mistakes.staff_scope(
-        get_db(),
-        current_user(),
-        slug,
-        course=request.args.get("course"),
-        assignment=_whole("assignment", None, 2**31 - 1),
-    )
+    course, assignment = query
+    return mistakes.staff_scope(get_db(), current_user(), slug, course=course, assignment=assignment)
 
 
 @blueprint.get("/exercises/<slug>/mistakes")
@@ -55,7 +55,8 @@ def list_mistakes(slug: str) -> Any:
     """The exercise's groups of wrong answers that behave alike, largest first (course staff)."""
     page, per_page = _whole("page", 1, MAX_PAGE), _whole("per_page", 20, MAX_PER_PAGE)
     assert page is not None and per_page is not None
-    found = mistake_groups.mistake_groups(get_db(), slug, _scope(slug), page=page, per_page=per_page)
+    scope = _scope(slug, _scope_query())
+    found = mistake_groups.mistake_groups(get_db(), slug, scope, page=page, per_page=per_page)
     return jsonify(
         {
             "items": [group.to_dict() for group in found.items],
@@ -72,13 +73,13 @@ def list_mistakes(slug: str) -> Any:
 def put_hint(slug: str, group_id: int) -> Any:
     """Give a group a hint (``{"en", "zh"}``): every submission graded into it from now on gets
     it; ``?past=1``: those already in it too."""
-    past = _past()
+    past, query = _past(), _scope_query()
     body = request.get_json(silent=True)
     if body is None:
         raise BadRequest('send JSON {"en": "...", "zh": "..."}')
     hint = mistakes.read_hint(body)
     session = get_db()
-    group = mistakes.find_group(session, slug, group_id, _scope(slug))
+    group = mistakes.find_group(session, slug, group_id, _scope(slug, query))
     given = mistakes.set_hint(session, group, hint, current_user(), past=past)
     return jsonify({"id": group.id, "hint": group.hint, "past_submissions": given})
 
@@ -89,8 +90,8 @@ def put_hint(slug: str, group_id: int) -> Any:
 def delete_hint(slug: str, group_id: int) -> Any:
     """Take a group's hint away from what is graded from now on; ``?past=1``: from the
     submissions that were given it too."""
-    past = _past()
+    past, query = _past(), _scope_query()
     session = get_db()
-    group = mistakes.find_group(session, slug, group_id, _scope(slug))
+    group = mistakes.find_group(session, slug, group_id, _scope(slug, query))
     taken = mistakes.clear_hint(session, group, past=past)
     return jsonify({"id": group.id, "hint": None, "past_submissions": taken})

@@ -84,7 +84,9 @@ def test_students_cannot_edit_hints_and_the_groups_are_paged(
     make_user(service_settings, "prof", Role.instructor)
     make_user(service_settings, "amy")
     for number in range(12):  # twelve behaviours: each returns x summed plus its own number
-        code = f"def sum_axis(x, axis, keepdim=False):\n    return x.sum(dim=axis, keepdim=keepdim) + {number + 1}\n"
+        code = (
+            f"def sum_axis(x, axis, keepdim=False):\n    return x.sum(axis, keepdim=keepdim) + {number + 1}\n"
+        )
         add_graded(service_settings, sandbox, "amy", code)
     sign_in(client, "prof")
     first = client.get(PAGE).get_data(as_text=True)
