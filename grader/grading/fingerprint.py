@@ -158,7 +158,9 @@ def _on_grid(value: float, rtol: float, atol: float) -> Any:
     if abs(value) < floor:
         return "0"
     exponent = math.floor(math.log10(abs(value)))
-    relative = 10.0 ** (exponent + math.ceil(math.log10(RELATIVE_COARSER * max(rtol, 1e-16))))
+    # At least two significant digits, however loose the tolerance (float16, bfloat16).
+    coarse = min(math.ceil(math.log10(RELATIVE_COARSER * max(rtol, 1e-16))), -1)
+    relative = 10.0 ** (exponent + coarse)
     step = max(relative, floor)
     return f"{round(value / step) * step:.6g}"
 

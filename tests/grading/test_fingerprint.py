@@ -3,11 +3,14 @@ alike share one, different behaviours do not, and the secret seed changes nothin
 
 from __future__ import annotations
 
+import torch
+
 from exercises.linalg.sum_axis import EXERCISE as SUM_AXIS
 from grader.grading.engine import grade
-from grader.grading.fingerprint import Behaviour, probe_cases
+from grader.grading.fingerprint import Behaviour, behaviour_of, probe_cases
 from grader.grading.source_loader import load_text
 from worker.sandbox.client import Sandbox
+from worker.sandbox.contract import CaseOutcome
 
 # Three ways each of writing two wrong behaviours of linalg.sum_axis.
 ALWAYS_AXIS_0 = [
@@ -79,3 +82,27 @@ def test_exceptions_and_load_failures_are_behaviours_too(sandbox: Sandbox) -> No
     missing = _behaviour(sandbox, "def total(x):\n    return x\n")
     assert broken is not None and missing is not None and broken.digest != missing.digest
     assert broken.example["output"].startswith("syntax_error")
+
+
+def _digest_of(*values: object) -> str:
+    """The fingerprint of outcomes that returned ``values`` on the first probes (pure: no sandbox)."""
+    probes = [*SUM_AXIS.public_cases, *probe_cases(SUM_AXIS)][: len(values)]
+    outcomes = [CaseOutcome(status="returned", value=value, args_after=[]) for value in values]
+    return behaviour_of(SUM_AXIS, probes, outcomes).digest
+
+
+def test_values_within_the_tolerance_are_one_behaviour_and_others_are_not() -> None:
+    x = torch.randn(50, generator=torch.Generator().manual_seed(0))
+    noisy = x * (1 + 1e-7 * torch.randn(50, generator=torch.Generator().manual_seed(1)))
+    assert _digest_of(x) == _digest_of(noisy)  # float32 rounding of another summation order
+    assert _digest_of(x) != _digest_of(x * 1.05)
+    assert _digest_of(x) != _digest_of(x.double())  # another dtype
+    assert _digest_of(x) != _digest_of(x.reshape(5, 10))  # another shape
+    assert _digest_of(torch.tensor([1e-9, -1e-9])) == _digest_of(torch.tensor([0.0, 0.0]))
+    half = torch.tensor([1.0, 2.0, 3.0], dtype=torch.bfloat16)  # a loose tolerance still tells values apart
+    assert _digest_of(half) != _digest_of(half * 2)
+    assert _digest_of(1.5) != _digest_of(torch.tensor(1.5)) and _digest_of(1.5) == _digest_of(1.5 + 1e-12)
+    raised = CaseOutcome(status="raised", error={"type": "IndexError", "message": "x"})
+    other = CaseOutcome(status="raised", error={"type": "IndexError", "message": "y"})
+    case = SUM_AXIS.public_cases[:1]
+    assert behaviour_of(SUM_AXIS, case, [raised]).digest == behaviour_of(SUM_AXIS, case, [other]).digest
