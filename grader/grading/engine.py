@@ -110,7 +110,6 @@ def grade(
     matched = attach_hints(exercise, cases, expected, results, run.cases)
     passed_weight = sum(case.weight for case, r in zip(cases, results, strict=True) if r.passed)
     score = exercise.points * passed_weight / weights  # exact at full marks, unlike a sum of parts
-    wrong = not all(r.passed for r in results)
     report = Report(
         exercise=exercise.slug,
         status="passed" if all(r.passed for r in results) else "failed",
@@ -124,7 +123,7 @@ def grade(
         mutants_matched=matched,
         mechanisms=run.mechanisms,
     )
-    if probe and wrong:
+    if probe and report.status != "passed":
         probed_cases = [*cases[:public], *probes]
         report.behaviour = behaviour_of(exercise, probed_cases, [*run.cases[:public], *probed])
     return report

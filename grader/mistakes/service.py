@@ -49,14 +49,14 @@ def _insert(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def place(session: Session, graded: Graded, report: Report, *, regrade: bool) -> dict[str, str] | None:
-    """Put a recorded grading in the group of its behaviour (none at full marks); returns the
-    hint it was given. A regrade's previous grading leaves its group first."""
+def place(session: Session, graded: Graded, report: Report, *, regrade: bool) -> None:
+    """Put a recorded grading in the group of its behaviour (none at full marks), with the
+    group's hint if it has one. A regrade's previous grading leaves its group first."""
     if regrade:
         take_out(session, graded.submission_id)
     behaviour = report.behaviour
     if behaviour is None:
-        return None
+        return
     mutant = report.mutants_matched[0] if report.mutants_matched else None
     g = _GROUPS.c
     row = _insert(session)(_GROUPS).values(
@@ -87,9 +87,6 @@ def place(session: Session, graded: Graded, report: Report, *, regrade: bool) ->
             hint_zh=group.hint_zh,
         )
     )
-    if group.hint_en is None:
-        return None
-    return {"en": group.hint_en, "zh": group.hint_zh or group.hint_en}
 
 
 def take_out(session: Session, submission_id: int) -> None:
