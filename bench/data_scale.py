@@ -218,6 +218,7 @@ def populate(backend: str, database_url: str, submissions: int, students: int, c
         backend, database_url, count, rows, students, token, student_token, slug, student, submission_id
     )
     build_course(built, COURSE_EXERCISES)
+    build_mistake_groups(built)
     return built
 
 
@@ -284,6 +285,48 @@ def build_course(built: Built, exercises: int) -> None:
     )
 
 
+GROUPS = 300  # behaviours per exercise version, a few large and many small
+
+
+def build_mistake_groups(built: Built) -> None:
+    """Every graded submission short of full marks in one of GROUPS mistake groups of its
+    exercise version (skewed: the lower keys are the larger groups), with the groups' counts and
+    members as the worker keeps them."""
+    spread = f"(((s.id * 2654435761) % 4294967296) % {GROUPS})"
+    key = f"({spread} * {spread} / {GROUPS})"
+    wrong = "s.status = 'graded' AND s.score < s.max_score"
+    started = time.perf_counter()
+    with engine_for(built.database_url).begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO mistake_groups (exercise_slug, exercise_version_id, fingerprint, submissions, "
+                "students, example_submission_id, created_at) "
+                f"SELECT s.exercise_slug, s.exercise_version_id, 'fp' || {key}, count(*), "
+                f"count(DISTINCT s.user_id), min(s.id), min(s.created_at) FROM submissions s WHERE {wrong} "
+                f"GROUP BY s.exercise_slug, s.exercise_version_id, {key}"
+            )
+        )
+        entries = connection.execute(
+            text(
+                "INSERT INTO mistake_entries (submission_id, group_id, user_id, assignment_id) "
+                "SELECT s.id, g.id, s.user_id, s.assignment_id FROM submissions s JOIN mistake_groups g "
+                f"ON g.exercise_version_id = s.exercise_version_id AND g.fingerprint = 'fp' || {key} "
+                f"WHERE {wrong}"
+            )
+        ).rowcount
+        connection.execute(
+            text(
+                "INSERT INTO mistake_members (group_id, user_id, submissions) "
+                "SELECT group_id, user_id, count(*) FROM mistake_entries GROUP BY group_id, user_id"
+            )
+        )
+    print(
+        f"  mistake groups: {entries:,} submissions in {GROUPS} groups per exercise "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
+
+
 # ---------------------------------------------------------------------------------- the reads
 
 
@@ -304,6 +347,12 @@ def reads(built: Built) -> list[tuple[str, str, str]]:
         ("GET /api/v1/gradebook", "/api/v1/gradebook", "api"),
         ("GET /api/v1/gradebook?format=csv", "/api/v1/gradebook?format=csv", "api"),
         ("GET /api/v1/exercises/<slug>/stats", f"/api/v1/exercises/{slug}/stats", "api"),
+        ("GET /api/v1/exercises/<slug>/mistakes", f"/api/v1/exercises/{slug}/mistakes", "api"),
+        (
+            "GET /api/v1/exercises/<slug>/mistakes?course=<code>",
+            f"/api/v1/exercises/{slug}/mistakes?course={built.course}",
+            "api",
+        ),
         ("GET /api/v1/submissions?per_page=100", "/api/v1/submissions?per_page=100", "api"),
         (
             "GET /api/v1/submissions?per_page=100&page=<middle>",

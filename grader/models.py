@@ -10,7 +10,18 @@ from grader.bank import models as bank
 from grader.courses import models as courses
 from grader.db import Base
 from grader.fleet import models as fleet
+from grader.mistakes import models as mistakes
 from grader.submissions import models as submissions
 from grader.submissions import tally_models as tallies
 
-__all__ = ["Base", "accounts", "assignments", "bank", "courses", "fleet", "submissions", "tallies"]
+__all__ = [
+    "Base",
+    "accounts",
+    "assignments",
+    "bank",
+    "courses",
+    "fleet",
+    "mistakes",
+    "submissions",
+    "tallies",
+]

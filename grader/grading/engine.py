@@ -17,6 +17,7 @@ from grader.grading.findings import (
     unique,
     use_where,
 )
+from grader.grading.fingerprint import behaviour_of, behaviour_of_problem, probe_cases
 from grader.grading.hints import attach_hints
 from grader.grading.judge import judge
 from grader.grading.report import CaseResult, Flag, Report
@@ -39,8 +40,12 @@ def rejected(exercise: Exercise, exc: SubmissionRejected) -> Report:
     )
 
 
-def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | None) -> Report:
-    """The full grading of one submission; ``seed=None`` runs the public examples only."""
+def grade(
+    exercise: Exercise, source: Source, runner: Runner, *, seed: int | None, probe: bool = False
+) -> Report:
+    """The full grading of one submission; ``seed=None`` runs the public examples only. With
+    ``probe``, the run goes on to the probe inputs and a report short of full marks carries the
+    submission's behaviour fingerprint (``grading.fingerprint``)."""
     cases = exercise.cases(seed)
     public = len(exercise.public_cases)
     weights = sum(case.weight for case in cases) or 1.0
@@ -49,12 +54,15 @@ def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | Non
     flags = static_flags(static)
     problem = static_problem(static, exercise)
     if problem is not None:
-        return _invalid(exercise, cases, public, max_points, problem, flags, "static")
+        report = _invalid(exercise, cases, public, max_points, problem, flags, "static")
+        report.behaviour = behaviour_of_problem(problem) if probe else None
+        return report
     expected = [call_trusted(exercise.reference, case.args) for case in cases]
+    probes = probe_cases(exercise) if probe else []
     run = runner.run(
         source.cells,
         exercise.function,
-        [copy_value(c.args) for c in cases],
+        [copy_value(c.args) for c in [*cases, *probes]],
         hidden_from=public,
         tolerant=source.notebook,
         case_cpu_seconds=exercise.limits.case_cpu_seconds,
@@ -68,7 +76,10 @@ def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | Non
     if not run.load.ok:
         report = _invalid(exercise, cases, public, max_points, load_problem(run, exercise), flags, "load")
         report.output, report.output_truncated = run.output, run.output_truncated
+        report.behaviour = behaviour_of_problem(report.problem) if probe and report.problem else None
         return report
+    probed = run.cases[len(cases) :]
+    del run.cases[len(cases) :]  # the probes are no case of this grading: only the fingerprint reads them
     params = exercise.parameter_names()
     has_bans = bool(exercise.bans.names or exercise.bans.runtime)
     evasions = static.evasions if has_bans else []
@@ -99,7 +110,7 @@ def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | Non
     matched = attach_hints(exercise, cases, expected, results, run.cases)
     passed_weight = sum(case.weight for case, r in zip(cases, results, strict=True) if r.passed)
     score = exercise.points * passed_weight / weights  # exact at full marks, unlike a sum of parts
-    return Report(
+    report = Report(
         exercise=exercise.slug,
         status="passed" if all(r.passed for r in results) else "failed",
         score=score,
@@ -112,6 +123,10 @@ def grade(exercise: Exercise, source: Source, runner: Runner, *, seed: int | Non
         mutants_matched=matched,
         mechanisms=run.mechanisms,
     )
+    if probe and report.status != "passed":
+        probed_cases = [*cases[:public], *probes]
+        report.behaviour = behaviour_of(exercise, probed_cases, [*run.cases[:public], *probed])
+    return report
 
 
 def _invalid(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from grader.grading.exercise import Text, pick
+from grader.grading.fingerprint import Behaviour
 from grader.i18n.messages import Finding, render, where
 
 Status = Literal["passed", "failed", "invalid"]
@@ -69,6 +70,7 @@ class Report:
     problem: Finding | None = None
     mutants_matched: list[str] = field(default_factory=list)
     mechanisms: dict[str, bool] = field(default_factory=dict)
+    behaviour: Behaviour | None = None  # short of full marks, when graded with probes
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON object of ``grader grade --json`` and of the API."""

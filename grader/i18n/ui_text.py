@@ -206,6 +206,37 @@ UI: dict[str, tuple[str, str]] = {
     "d.students": ("Students", "学生"),
     "d.no_mutants": ("No known mistake recognised yet.", "还没有识别出已知错误。"),
     "d.known_mutants": ("Known mistakes of this exercise ({n})", "本题的已知错误（{n} 个）"),
+    "d.groups": ("Wrong answers, grouped by what they do", "按行为分组的错误答案"),
+    "d.groups_note": (
+        "Graded submissions short of full marks, grouped by what they return (or raise) on the same "
+        "inputs: answers written differently that behave alike are one group. A hint written for a "
+        "group is shown on every submission graded into it from now on.",
+        "未得满分的已评分提交，按它们在同一组输入上的返回值（或抛出的异常）分组："
+        "写法不同但行为相同的答案归为一组。为某组写的提示会显示在此后评入该组的每份提交上。",
+    ),
+    "d.no_groups": ("No wrong answer graded yet.", "还没有评分的错误答案。"),
+    "d.group_size": (
+        "{n} {n:submission|submissions} by {students} {students:student|students}",
+        "{n} 份提交，来自 {students} 名学生",
+    ),
+    "d.group_mutant": ("Known mistake", "已知错误"),
+    "d.example_answer": ("Example answer (#{id})", "示例答案（#{id}）"),
+    "d.on_input": ("On the input “{case}”", "输入“{case}”时"),
+    "d.group_returns": ("This group", "该组"),
+    "d.reference_returns": ("Reference", "参考答案"),
+    "d.hint_en": ("Hint in English", "英文提示"),
+    "d.hint_zh": ("Hint in Chinese (English if left empty)", "中文提示（留空则用英文）"),
+    "d.hint_past": ("Also show it on the group's past submissions", "同时显示在该组以前的提交上"),
+    "d.save_hint": ("Save the hint", "保存提示"),
+    "d.remove_hint": ("Remove the hint", "删除提示"),
+    "d.hint_saved": (
+        "The hint is saved: {n} past {n:submission|submissions} given it.",
+        "提示已保存：{n} 份以前的提交获得了它。",
+    ),
+    "d.hint_removed": ("The hint is removed.", "提示已删除。"),
+    "d.groups_page": ("Groups {first}–{last} of {total}", "第 {first}–{last} 组，共 {total} 组"),
+    "d.newest": ("Newest submissions", "最新提交"),
+    "group_hint": ("Hint from your teachers:", "老师的提示："),
     "d.first_full": ("Attempts to first full score", "首次满分所需的提交次数"),
     "d.first_full_median": (
         "Median {median} {median:submission|submissions}; {reached} {reached:student|students} "

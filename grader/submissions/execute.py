@@ -24,5 +24,5 @@ def run_job(job: GradingJob, runner: Runner, digest: str | None = None) -> tuple
     except SubmissionRejected as exc:
         report = rejected(exercise, exc)
         return report, 0.0
-    report = grade(exercise, source, runner, seed=job.seed)
+    report = grade(exercise, source, runner, seed=job.seed, probe=True)
     return report, (time.perf_counter() - started) * 1000

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from grader.grading.report import Report
 from grader.i18n.messages import render
+from grader.mistakes import service as mistakes
 from grader.submissions import tallies
 from grader.submissions.models import CaseResultRow, Regrade, Status, Submission
 from grader.times import now
@@ -124,7 +125,8 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
     Plain statements, no ORM objects (this runs once per submission and was most of a worker's
     database time): the submission's UPDATE (which locks the row and checks the round), and one
     bulk INSERT of the case rows; a regrade first deletes the previous grading's rows and closes
-    its audits. The read side's tallies count the grading in the same transaction."""
+    its audits. The read side's tallies count the grading in the same transaction, and the
+    grading joins the mistake group of its behaviour."""
     problem = report.problem
     graded_at = now()
     submission_id = job.submission_id
@@ -183,6 +185,14 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
             ],
         )
     tallies.count_grading(session, submission_id, recorded.user_id, job.exercise_slug, report, replaced)
+    graded = mistakes.Graded(
+        submission_id,
+        recorded.user_id,
+        job.exercise_slug,
+        recorded.exercise_version_id,
+        recorded.assignment_id,
+    )
+    mistakes.place(session, graded, report, regrade=job.regrade)
     return True
 
 
@@ -200,7 +210,7 @@ def _record_statement(regrade: bool, columns: tuple[str, ...]) -> Any:
         update(_SUBMISSIONS)
         .where(table.id == bindparam("b_id"), this_round)
         .values({name: bindparam(f"v_{name}", type_=table[name].type) for name in columns})
-        .returning(table.user_id)
+        .returning(table.user_id, table.exercise_version_id, table.assignment_id)
     )
 
 

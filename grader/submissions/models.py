@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grader.accounts.models import User
 from grader.bank.models import ExerciseVersion
 from grader.db import Base
+from grader.mistakes.models import MistakeEntry
 from grader.times import now
 
 
@@ -85,6 +86,8 @@ class Submission(Base):
     results: Mapped[list[CaseResultRow]] = relationship(
         order_by="CaseResultRow.position", cascade="all, delete-orphan"
     )
+    # Its place in a mistake group, with the hint it was given (graded short of full marks).
+    mistake: Mapped[MistakeEntry | None] = relationship(viewonly=True)
 
 
 class CaseResultRow(Base):

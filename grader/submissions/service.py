@@ -188,6 +188,8 @@ def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
                 }
                 for r in row.results
             ],
+            # The hint course staff wrote for the group of answers that behave like this one.
+            "hint": row.mistake.hint.get(lang) if row.mistake and row.mistake.hint else None,
             "flags": report.get("flags", []),
             "output": report.get("output", ""),
             "output_truncated": report.get("output_truncated", False),

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         account,
         api,
         api_courses,
+        api_mistakes,
         bank_pages,
         course_editor,
         course_extensions,
@@ -96,7 +97,11 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
 
     db.init_app(app)
     csrf.init_app(app)
-    for bearer in (api.blueprint, api_courses.blueprint):  # bearer tokens, not cookies: nothing to forge
+    for bearer in (
+        api.blueprint,
+        api_courses.blueprint,
+        api_mistakes.blueprint,
+    ):  # bearer tokens, not cookies: nothing to forge
         csrf.exempt(bearer)
         app.register_blueprint(bearer, url_prefix="/api/v1")
     app.register_blueprint(openapi.blueprint, url_prefix="/api/v1")

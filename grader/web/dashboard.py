@@ -14,7 +14,8 @@ from grader.bank.loader import load_bank
 from grader.errors import Invalid, NotFound
 from grader.grading.exercise import pick
 from grader.i18n.ui_text import translate
-from grader.reports import gradebook, people, stats, submission_details
+from grader.mistakes import service as mistakes
+from grader.reports import gradebook, mistake_groups, people, stats, submission_details
 from grader.reports import overview as overview_report
 from grader.submissions import regrade
 from grader.submissions import service as submissions
@@ -26,6 +27,7 @@ from grader.web.sessions import instructor_page, language, page_user
 blueprint = Blueprint("dashboard", __name__)
 PER_PAGE = 50
 MAX_PAGE = 100_000
+GROUPS_PER_PAGE = 10  # mistake groups on the exercise page
 
 
 def _me() -> User:
@@ -62,8 +64,15 @@ def exercise(slug: str) -> Any:
     progress = regrade.latest_progress(db, slug)
     top = summary["max_score"] or found.points
     bins = [(f"{top * i / 10:g}–{top * (i + 1) / 10:g}", n) for i, n in enumerate(summary["histogram"])]
+    groups_page = _page_number("groups")
+    groups = mistake_groups.mistake_groups(
+        db, slug, mistakes.Scope(None), page=groups_page, per_page=GROUPS_PER_PAGE
+    )
     return render_template(
         "dashboard/exercise.html",
+        groups=groups,
+        groups_page=groups_page,
+        groups_per_page=GROUPS_PER_PAGE,
         exercise=found,
         title=pick(found.title, language()),
         stats=summary,
@@ -76,6 +85,40 @@ def exercise(slug: str) -> Any:
         total=queued,
         regrade=progress,
     )
+
+
+def _page_number(name: str) -> int:
+    """A page number from the query (1 when absent or not a page number)."""
+    raw = request.args.get(name, "1")
+    return int(raw) if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) >= 1 else 1
+
+
+@blueprint.post("/exercises/<slug>/mistakes/<int:group_id>/hint")
+@instructor_page
+@limits.instructor_writes
+def mistake_hint(slug: str, group_id: int) -> Any:
+    """Save or remove a mistake group's hint (the form's ``action``), for what is graded from now
+    on and, with ``past`` ticked, for the group's past submissions."""
+    exercise_or_404(slug)
+    session = get_db()
+    group = mistakes.find_group(session, slug, group_id, mistakes.Scope(None))
+    past = request.form.get("past") == "yes"
+    back = (
+        url_for("dashboard.exercise", slug=slug, groups=request.form.get("groups", "1"))
+        + f"#group-{group_id}"
+    )
+    if request.form.get("action") == "remove":
+        mistakes.clear_hint(session, group, past=past)
+        flash(translate("d.hint_removed", language()), "info")
+        return redirect(back)
+    try:
+        hint = mistakes.read_hint({"en": request.form.get("en", ""), "zh": request.form.get("zh") or None})
+    except Invalid as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    given = mistakes.set_hint(session, group, hint, _me(), past=past)
+    flash(translate("d.hint_saved", language(), n=given), "info")
+    return redirect(back)
 
 
 @blueprint.post("/exercises/<slug>/regrade")

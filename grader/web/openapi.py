@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, send_from_directory
 
 from grader.web.api import IDEMPOTENCY_KEY_LENGTH, MAX_GRADEBOOK_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from grader.web.openapi_courses import course_paths
+from grader.web.openapi_mistakes import mistake_paths
 from grader.web.openapi_parts import LANG, answer, errors, op
 
 blueprint = Blueprint("openapi", __name__)
@@ -36,6 +37,10 @@ SUBMISSION = {
                     "message": {"type": "string"},
                 },
             },
+        },
+        "hint": {
+            "type": ["string", "null"],
+            "description": "course staff's hint for the group of answers that behave like this one",
         },
         "flags": {"type": "array", "items": {"type": "object"}},
         "output": {"type": "string"},
@@ -257,7 +262,7 @@ def document() -> dict[str, Any]:
             "version": "1",
             "description": "Submit PyTorch exercises, read scores and feedback.",
         },
-        "paths": paths | course_paths(),
+        "paths": paths | course_paths() | mistake_paths(),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
