@@ -7,6 +7,10 @@ side of the sandbox) and the zygote with every child it forked and reaped (fork,
 load, cases, exit). CPU per grading is far less noisy than a wall-clock rate on a shared
 machine, so it is the figure to compare before and after a change.
 
+Each repeat grades once as the service does (``probe=True``: the fixed probe inputs of the mistake
+groups run after the graded cases) and once without the probes, so their cost is measured in the
+same run.
+
 Run: ``python bench/grading_cpu.py [--runs N] [--repeat R]``.
 """
 
@@ -19,7 +23,8 @@ import time
 
 from grader.bank.loader import get_exercise
 from grader.grading.engine import grade
-from grader.grading.source_loader import load_text
+from grader.grading.exercise import Exercise
+from grader.grading.source_loader import Source, load_text
 from worker.sandbox.client import Sandbox
 
 SLUG = "linalg.sum_axis"
@@ -47,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     exercise = get_exercise(SLUG)
     sources = [load_text(CORRECT), load_text(CORRECT), load_text(WRONG)]
-    per_sandbox, per_trusted, per_wall = [], [], []
+    figures: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
     with Sandbox() as sandbox:
         assert sandbox._process is not None
         zygote = sandbox._process.pid
@@ -56,31 +61,49 @@ def main() -> None:
         for seed in range(10):  # warm-up
             grade(exercise, sources[seed % 3], sandbox, seed=seed)
         for repeat in range(args.repeat):
-            time.sleep(0.2)  # let the spares settle
-            sandbox_before, own_before, wall_before = _cpu_of(zygote), _own_cpu(), time.perf_counter()
-            for index in range(args.runs):
-                report = grade(exercise, sources[index % 3], sandbox, seed=10_000 * repeat + index)
-                if (report.score == report.max_score) != (index % 3 != 2):
-                    raise RuntimeError(f"misgraded: {report}")
-            wall = time.perf_counter() - wall_before
-            time.sleep(0.2)  # the last children are reaped
-            sandbox_ms = (_cpu_of(zygote) - sandbox_before) / args.runs * 1000
-            trusted_ms = (_own_cpu() - own_before) / args.runs * 1000
-            per_sandbox.append(sandbox_ms)
-            per_trusted.append(trusted_ms)
-            per_wall.append(wall / args.runs * 1000)
-            print(
-                f"repeat {repeat + 1}: CPU per grading: sandbox {sandbox_ms:.2f} ms, trusted side "
-                f"{trusted_ms:.2f} ms; wall {wall / args.runs * 1000:.2f} ms",
-                flush=True,
-            )
+            for probe in (True, False):
+                sandbox_ms, trusted_ms, wall_ms = _measure(
+                    exercise, sources, sandbox, zygote, args.runs, repeat, probe
+                )
+                figures[probe].append((sandbox_ms, trusted_ms, wall_ms))
+                print(
+                    f"repeat {repeat + 1}, {'with' if probe else 'without'} probes: CPU per grading: "
+                    f"sandbox {sandbox_ms:.2f} ms, trusted side {trusted_ms:.2f} ms; wall {wall_ms:.2f} ms",
+                    flush=True,
+                )
     print(f"layers active: {'all' if not missing else 'MISSING ' + ', '.join(missing)}")
     print(f"zygote heap on huge pages: {huge} MiB")
-    print(
-        f"median of {args.repeat} x {args.runs} gradings of {SLUG}: CPU sandbox "
-        f"{statistics.median(per_sandbox):.2f} ms + trusted {statistics.median(per_trusted):.2f} ms "
-        f"= {statistics.median(per_sandbox) + statistics.median(per_trusted):.2f} ms; "
-        f"wall {statistics.median(per_wall):.2f} ms"
+    for probe in (True, False):
+        sandbox_ms, trusted_ms, wall_ms = (statistics.median(f[i] for f in figures[probe]) for i in range(3))
+        print(
+            f"median of {args.repeat} x {args.runs} gradings of {SLUG} {'with' if probe else 'without'} "
+            f"probes: CPU sandbox {sandbox_ms:.2f} ms + trusted {trusted_ms:.2f} ms = "
+            f"{sandbox_ms + trusted_ms:.2f} ms; wall {wall_ms:.2f} ms"
+        )
+
+
+def _measure(
+    exercise: Exercise,
+    sources: list[Source],
+    sandbox: Sandbox,
+    zygote: int,
+    runs: int,
+    repeat: int,
+    probe: bool,
+) -> tuple[float, float, float]:
+    """CPU of the sandbox and of this process, and wall time, per grading over ``runs`` gradings."""
+    time.sleep(0.2)  # let the spares settle
+    sandbox_before, own_before, wall_before = _cpu_of(zygote), _own_cpu(), time.perf_counter()
+    for index in range(runs):
+        report = grade(exercise, sources[index % 3], sandbox, seed=10_000 * repeat + index, probe=probe)
+        if (report.score == report.max_score) != (index % 3 != 2):
+            raise RuntimeError(f"misgraded: {report}")
+    wall = time.perf_counter() - wall_before
+    time.sleep(0.2)  # the last children are reaped
+    return (
+        (_cpu_of(zygote) - sandbox_before) / runs * 1000,
+        (_own_cpu() - own_before) / runs * 1000,
+        wall / runs * 1000,
     )
 
 
