@@ -10,7 +10,8 @@ from grader.bank import models as bank
 from grader.courses import models as courses
 from grader.db import Base
 from grader.fleet import models as fleet
+from grader.lti import models as lti
 from grader.submissions import models as submissions
 from grader.submissions import tally_models as tallies
 
-__all__ = ["Base", "accounts", "assignments", "bank", "courses", "fleet", "submissions", "tallies"]
+__all__ = ["Base", "accounts", "assignments", "bank", "courses", "fleet", "lti", "submissions", "tallies"]

@@ -748,6 +748,15 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "b.proof.ci": ("the project's CI (shipped)", "项目 CI（内置）"),
     "b.no_versions": ("No version published yet.", "尚未发布任何版本。"),
+    "lti.pick_title": ("Link an assignment", "链接作业"),
+    "lti.pick_note": (
+        "Choose the assignment of {course} for the LMS to link to; its gradebook column comes with it.",
+        "选择 LMS 要链接的 {course} 作业；LMS 会同时为它建立成绩列。",
+    ),
+    "lti.pick_button": ("Link it", "链接"),
+    "lti.pick_none": ("This course has no assignment yet.", "本课程还没有作业。"),
+    "lti.returning": ("Returning to the LMS…", "正在返回 LMS……"),
+    "lti.return_button": ("Continue", "继续"),
 }
 
 

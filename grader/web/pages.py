@@ -12,6 +12,7 @@ from grader.bank.loader import unit_title
 from grader.i18n.ui_text import translate
 from grader.web import course_time
 from grader.web.formatting import flag_where, points, show_args, show_value, statement_html, time_tag
+from grader.web.lti_session import frame_ancestors
 from grader.web.sessions import is_instructor, language, page_user
 
 # Scripts only from this site, never inline: a student's code shown on a page cannot run.
@@ -56,8 +57,15 @@ def init_app(app: Flask) -> None:
             return response
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-            response.headers.setdefault("X-Frame-Options", "DENY")
+            framed_by = frame_ancestors()
+            if framed_by is None:
+                response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                response.headers.setdefault("X-Frame-Options", "DENY")
+            else:  # an LTI session lives in its LMS's iframe (X-Frame-Options cannot name a site)
+                policy = CONTENT_SECURITY_POLICY.replace(
+                    "'none'; form", f"'self' {' '.join(framed_by)}; form"
+                )
+                response.headers.setdefault("Content-Security-Policy", policy)
             response.headers.setdefault("Referrer-Policy", "same-origin")
             response.headers.setdefault("Cache-Control", "no-store")  # pages are per user
         return response
