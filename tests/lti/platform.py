@@ -118,7 +118,7 @@ class Platform:
         return {
             "iss": self.url,
             "login_hint": login_hint,
-            "target_link_uri": "",
+            "target_link_uri": self.tool_jwks_url.replace("/jwks", "/launch"),
             "client_id": CLIENT_ID,
             "lti_deployment_id": DEPLOYMENT_ID,
             "lti_message_hint": f"hint-{login_hint}",
