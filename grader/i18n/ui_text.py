@@ -757,6 +757,15 @@ UI: dict[str, tuple[str, str]] = {
     "lti.pick_none": ("This course has no assignment yet.", "本课程还没有作业。"),
     "lti.returning": ("Returning to the LMS…", "正在返回 LMS……"),
     "lti.return_button": ("Continue", "继续"),
+    "lti.sent": ("Sent to the LMS", "已发送至 LMS"),
+    "lti.send_failed": ("failed", "发送失败"),
+    "lti.not_sent": ("not sent yet", "尚未发送"),
+    "lti.send_again": ("Send again", "重新发送"),
+    "lti.sending": ("{name}'s total is being sent to the LMS.", "正在将 {name} 的总分发送至 LMS。"),
+    "lti.not_from_lms": (
+        "{name} did not come from the LMS: nothing to send.",
+        "{name} 不是从 LMS 进入的：无可发送。",
+    ),
 }
 
 

@@ -14,12 +14,12 @@ import requests
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.lti import platform_keys
+from grader.lti import platform_keys, service_token
 from grader.settings import Settings
 from grader.web.app import create_app
 from tests.deployments import environment
 from tests.lti.platform import Platform, auto_post, served
-from tests.service.conftest import service_settings  # noqa: F401
+from tests.service.conftest import service_settings, start_worker  # noqa: F401
 
 
 class _Later:
@@ -60,8 +60,16 @@ def platform() -> Iterator[Platform]:
 
 
 @pytest.fixture
-def tool(service_settings: Settings, platform: Platform) -> Iterator[Tool]:  # noqa: F811
+def tool(
+    service_settings: Settings,  # noqa: F811
+    platform: Platform,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Tool]:
     """The service, served, with the simulator registered as a platform."""
+    # The served app, the commands and the worker processes (tests.deployments.environment)
+    # share one secret key: the tool's private key is encrypted with it.
+    monkeypatch.setenv("GRADER_SECRET_KEY", environment(service_settings)["GRADER_SECRET_KEY"])
+    service_token.forget()
     later = _Later()
     with served(later) as url:
         settings = replace(service_settings, public_url=url)
