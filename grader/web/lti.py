@@ -68,10 +68,13 @@ def launch() -> Any:
         db, request.form.get("state"), request.cookies.get(STATE_COOKIE), request.form.get("id_token", "")
     )
     landing = provision.provision(db, found)
+    linking = None
+    if found.message_type == claims.DEEP_LINKING_REQUEST:  # refused before any session starts
+        linking = deep_linking.request_of(found, landing.role, landing.course_code)
     start_session(landing.user_id)
     allow_framing(found.platform.issuer, found.platform.login_url, request.headers.get("Origin"))
-    if found.message_type == claims.DEEP_LINKING_REQUEST:
-        session[DEEP_LINK] = deep_linking.request_of(found, landing.role, landing.course_code).as_dict()
+    if linking is not None:
+        session[DEEP_LINK] = linking.as_dict()
         target = url_for("lti.pick")
     elif landing.assignment_id is not None:
         target = url_for("courses.assignment", code=landing.course_code, assignment_id=landing.assignment_id)
