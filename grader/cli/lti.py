@@ -112,6 +112,25 @@ def rotate_key_cmd() -> None:
     )
 
 
+@lti_group.command("sync-roster")
+@click.argument("course_code")
+@click.option("--json", "as_json", is_flag=True)
+def sync_roster_cmd(course_code: str, as_json: bool) -> None:
+    """Bring COURSE_CODE's roster in line with its LMS course's (who was added, who left)."""
+    from grader.courses import service as courses
+    from grader.lti import nrps
+
+    settings = load_settings()
+    with database_session() as session:
+        report = nrps.sync_roster(session, courses.find_course(session, course_code), settings.secret_key())
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    click.echo(f"added {len(report.added)}: {', '.join(report.added) or '-'}")
+    click.echo(f"left {len(report.left)}: {', '.join(report.left) or '-'}")
+    click.echo(f"stayed {report.stayed}")
+
+
 def register(main: click.Group) -> None:
     """Add the LTI commands to the ``grader`` group."""
     main.add_command(lti_group)

@@ -766,6 +766,15 @@ UI: dict[str, tuple[str, str]] = {
         "{name} did not come from the LMS: nothing to send.",
         "{name} 不是从 LMS 进入的：无可发送。",
     ),
+    "lti.sync": ("Sync from the LMS", "从 LMS 同步"),
+    "lti.sync_note": (
+        "Adds the LMS course's members and drops those who left it; members added here by hand stay.",
+        "添加 LMS 课程的成员，移除已离开的成员；在此手动添加的成员保留。",
+    ),
+    "lti.synced": (
+        "Synced from the LMS. Added: {added}. Left: {left}. {n} stayed.",
+        "已从 LMS 同步。新增：{added}。离开：{left}。{n} 人不变。",
+    ),
 }
 
 

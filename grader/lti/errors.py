@@ -3,7 +3,7 @@ GraderError in one place), and no session."""
 
 from __future__ import annotations
 
-from grader.errors import BadRequest
+from grader.errors import BadRequest, GraderError
 
 
 class LaunchRefused(BadRequest):
@@ -15,3 +15,9 @@ class LaunchRefused(BadRequest):
 class PlatformUnreachable(Exception):
     """A platform's endpoint (JWKS, token, line items, scores, memberships) failed or answered
     something unusable; the message says which and how (kept as the send's error)."""
+
+
+class PlatformFailed(GraderError):
+    """An action a person asked for (a roster sync) needed the LMS, and the LMS failed."""
+
+    status, code = 502, "lms_failed"

@@ -59,10 +59,21 @@ def _newest(session: Session, count: int) -> list[ToolKey]:
     return list(session.scalars(select(ToolKey).order_by(ToolKey.id.desc()).limit(count)))
 
 
+def _first_key(session: Session, secret_key: str) -> ToolKey:
+    """Make the first key pair in a transaction of its own, committed at once: a platform that
+    receives something signed with it fetches /lti/jwks at once, and that request must see it
+    (the caller's transaction may stay open for a while). Two processes that both make one
+    leave two keys, both published."""
+    with Session(session.get_bind()) as own, own.begin():
+        if own.scalar(select(ToolKey.id).limit(1)) is None:
+            own.add(_new_key(secret_key))
+    return _newest(session, 1)[0]
+
+
 def signing_key(session: Session, secret_key: str) -> SigningKey:
     """The newest key pair, generated on first use."""
     found = _newest(session, 1)
-    row = found[0] if found else _add(session, secret_key)
+    row = found[0] if found else _first_key(session, secret_key)
     try:
         pem = _fernet(secret_key).decrypt(row.private_encrypted.encode())
     except InvalidToken:
@@ -77,7 +88,7 @@ def signing_key(session: Session, secret_key: str) -> SigningKey:
 
 def jwks(session: Session, secret_key: str) -> dict[str, Any]:
     """The published keys (``{"keys": [...]}``), the signing key first; made on first use."""
-    rows = _newest(session, PUBLISHED) or [_add(session, secret_key)]
+    rows = _newest(session, PUBLISHED) or [_first_key(session, secret_key)]
     return {"keys": [row.public_jwk for row in rows]}
 
 
