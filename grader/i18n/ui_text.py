@@ -775,6 +775,22 @@ UI: dict[str, tuple[str, str]] = {
         "Synced from the LMS. Added: {added}. Left: {left}. {n} stayed.",
         "已从 LMS 同步。新增：{added}。离开：{left}。{n} 人不变。",
     ),
+    "lti.title": ("LTI 1.3: LMS platforms", "LTI 1.3：LMS 平台"),
+    "lti.platforms": ("Registered platforms", "已注册的平台"),
+    "lti.issuer": ("Issuer", "签发者"),
+    "lti.deployments": ("Deployments", "部署"),
+    "lti.endpoints": ("Endpoints", "端点"),
+    "lti.remove_deployment": ("Remove deployment {d}", "移除部署 {d}"),
+    "lti.none": ("No platform is registered yet.", "尚未注册任何平台。"),
+    "lti.add": ("Register a platform or a deployment", "注册平台或部署"),
+    "lti.add_button": ("Register", "注册"),
+    "lti.tool_config": ("What to paste into the LMS", "在 LMS 中填写的内容"),
+    "lti.login_url": ("Login URL (OIDC initiation)", "登录 URL（OIDC 发起）"),
+    "lti.redirect_uri": ("Redirect URI", "重定向 URI"),
+    "lti.jwks_url": ("JWKS URL (public keys)", "JWKS URL（公钥）"),
+    "lti.target_link_uri": ("Target link URI", "目标链接 URI"),
+    "lti.keys": ("Published key ids", "已发布的密钥 ID"),
+    "lti.canvas_json": ("Canvas developer key (Paste JSON)", "Canvas 开发者密钥（粘贴 JSON）"),
 }
 
 

@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         health,
         limits,
         lti,
+        lti_admin,
         openapi,
         pages,
         portal,
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     for platform_posts in (lti.login, lti.launch):  # cross-site POSTs of the LMS: the id_token is the proof
         csrf.exempt(platform_posts)
     app.register_blueprint(lti.blueprint, url_prefix="/lti")
+    app.register_blueprint(lti_admin.blueprint, url_prefix="/dashboard/lti")
     for course_pages in (courses, course_roster, course_editor, course_extensions, course_grades):
         app.register_blueprint(course_pages.blueprint, url_prefix="/courses")
     limits.init_app(app, settings)
