@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import requests
@@ -277,6 +277,19 @@ class Platform:
         body = {"id": f"{self.url}/memberships", "context": {"id": CONTEXT_ID}, "members": members}
         return Response(json.dumps(body), mimetype=claims.MEMBERSHIPS_TYPE)
 
+    def _course_page(self, request: Request) -> Response:
+        """An LMS course page that embeds the tool in an iframe, as Canvas and Moodle do: the
+        frame starts at the tool's login initiation URL."""
+        hint = request.args.get("user", "")
+        login = self.tool_jwks_url.replace("/jwks", "/login")
+        source = f"{login}?{urlencode(self.initiation(hint))}"
+        page = (
+            "<!doctype html><html><head><title>LMS course</title></head><body><h1>DL 101 in the LMS</h1>"
+            f'<iframe id="tool" title="tensor-grader" src="{html.escape(source)}" width="1000" height="700">'
+            "</iframe></body></html>"
+        )
+        return Response(page, mimetype="text/html")
+
     def _deep_link_return(self, request: Request) -> Response:
         token = request.form.get("JWT", "")
         kid = jwt.get_unverified_header(token)["kid"]
@@ -299,6 +312,8 @@ class Platform:
             answer = Response(
                 json.dumps({"keys": [key.jwk() for key in self.keys]}), mimetype="application/json"
             )
+        elif path == "/course":
+            answer = self._course_page(request)
         elif path == "/auth":
             answer = self._auth(request)
         elif path == "/token" and request.method == "POST":
