@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader import queue
@@ -201,7 +202,15 @@ def record(
     )
     if row is None:
         row = ScoreSent(assignment_id=assignment_id, user_id=user_id, attempts=0)
-        session.add(row)
+        try:
+            with session.begin_nested():  # a send of the same student may have made it meanwhile
+                session.add(row)
+        except IntegrityError:
+            row = session.scalars(
+                select(ScoreSent).where(
+                    ScoreSent.assignment_id == assignment_id, ScoreSent.user_id == user_id
+                )
+            ).one()
     row.attempts = (row.attempts or 0) + 1
     row.tried_at = now()
     row.error = error[:1000] if error else None

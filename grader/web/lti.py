@@ -2,7 +2,8 @@
 form_post redirect URI) and the deep linking picker. Thin: each parses, calls ``grader.lti``,
 and presents; a refused launch is a 400 page that says why (``LaunchRefused``), and no session.
 
-The login's state travels in a cookie of its own (path /lti/, ten minutes), ``SameSite=None;
+The login's state travels in a cookie of its own, named after the state (two launches in one LMS
+page do not overwrite each other's; path /lti/, ten minutes), ``SameSite=None;
 Secure`` over HTTPS since the launch comes back as a cross-site POST from the LMS (a Lax cookie
 would not come with it); over plain HTTP, where browsers refuse SameSite=None, it is Lax."""
 
@@ -14,6 +15,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 
 from grader.assignments import service as assignments
 from grader.courses import service as courses
+from grader.errors import NotFound
 from grader.lti import claims, deep_linking, keys, oidc, provision
 from grader.lti import launch as launching
 from grader.web.common import app_settings
@@ -23,8 +25,13 @@ from grader.web.lti_session import allow_framing, origin
 from grader.web.sessions import signed_in, start_session
 
 blueprint = Blueprint("lti", __name__)
-STATE_COOKIE = "lti_state"
+STATE_COOKIE = "lti_state_"  # and the state's first characters
 DEEP_LINK = "lti_deep_link"  # in the session: the deep linking request being answered
+
+
+def state_cookie(state: str) -> str:
+    """The name of the cookie that holds this state."""
+    return STATE_COOKIE + "".join(c for c in state[:16] if c.isalnum() or c in "-_")
 
 
 def launch_url() -> str:
@@ -48,7 +55,7 @@ def login() -> Any:
     response = redirect(found.url)
     secure = app_settings().secure_cookies
     response.set_cookie(
-        STATE_COOKIE,
+        state_cookie(found.state),
         found.state,
         max_age=int(oidc.LOGIN_LIFETIME.total_seconds()),
         path="/lti/",
@@ -64,8 +71,9 @@ def launch() -> Any:
     """The launch: validated fully, then the user is signed in and lands on the assignment of
     the custom claim ``assignment`` or the course; a deep linking request goes to the picker."""
     db = get_db()
+    state = request.form.get("state", "")
     found = launching.validate(
-        db, request.form.get("state"), request.cookies.get(STATE_COOKIE), request.form.get("id_token", "")
+        db, state, request.cookies.get(state_cookie(state)), request.form.get("id_token", "")
     )
     landing = provision.provision(db, found)
     linking = None
@@ -81,7 +89,7 @@ def launch() -> Any:
     else:
         target = url_for("courses.course", code=landing.course_code)
     response = redirect(target)
-    response.delete_cookie(STATE_COOKIE, path="/lti/")
+    response.delete_cookie(state_cookie(state), path="/lti/")
     return response
 
 
@@ -109,7 +117,7 @@ def answer() -> Any:
         get_db(), me(), int(raw) if raw.isdigit() and len(raw) < 10 else 0, "staff"
     )
     if access.assignment.course_id != member.course.id:
-        return pick()
+        raise NotFound(f"no assignment {access.assignment.id} in {member.course.code}")
     token = deep_linking.response_token(
         get_db(), app_settings().secret_key(), waiting, access.assignment, launch_url()
     )

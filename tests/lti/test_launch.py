@@ -16,6 +16,7 @@ from grader.courses.models import Course, CourseRole, Enrollment
 from grader.db import unit_of_work
 from grader.lti import claims, platform_keys
 from grader.lti.models import Context, Identity
+from grader.web.lti import state_cookie
 from tests.lti.conftest import Tool, launch
 from tests.lti.platform import (
     CLIENT_ID,
@@ -69,7 +70,9 @@ def test_login_initiation_redirects_with_every_parameter(tool: Tool, platform: P
         assert sent["client_id"] == CLIENT_ID and sent["redirect_uri"] == f"{tool.url}/lti/launch"
         assert sent["login_hint"] == "someone" and sent["lti_message_hint"] == "hint-someone"
         assert len(sent["state"]) >= 32 and len(sent["nonce"]) >= 32 and sent["state"] != sent["nonce"]
-        assert browser.cookies.get("lti_state", path="/lti/") == sent["state"]  # bound to this browser
+        assert (
+            browser.cookies.get(state_cookie(sent["state"]), path="/lti/") == sent["state"]
+        )  # this browser's
     unknown = browser.get(
         f"{tool.url}/lti/login", params={**platform.initiation("x"), "iss": "https://nope.example"}
     )
@@ -169,12 +172,12 @@ def test_state_and_nonce_are_bound_to_the_browser_and_used_once(tool: Tool, plat
     thief = requests.Session()  # the form without this browser's state cookie
     stolen = thief.post(action, data=fields, allow_redirects=False)
     assert stolen.status_code == 400 and "state mismatch" in stolen.text
-    thief.cookies.set("lti_state", "something-else", path="/lti/")
+    thief.cookies.set(state_cookie(fields["state"]), "something-else", path="/lti/")
     assert "state mismatch" in thief.post(action, data=fields, allow_redirects=False).text
     assert signed_in_as(tool, thief) is None
 
     assert browser.post(action, data=fields, allow_redirects=False).status_code == 302  # the real one
-    browser.cookies.set("lti_state", fields["state"], path="/lti/")
+    browser.cookies.set(state_cookie(fields["state"]), fields["state"], path="/lti/")
     replayed = browser.post(action, data=fields, allow_redirects=False)
     assert replayed.status_code == 400 and "used already" in replayed.text
 
