@@ -18,6 +18,7 @@ from grader.courses import service as courses
 from grader.errors import NotFound
 from grader.lti import claims, deep_linking, keys, oidc, provision
 from grader.lti import launch as launching
+from grader.web import limits
 from grader.web.common import app_settings
 from grader.web.course_common import me
 from grader.web.db import get_db
@@ -48,6 +49,7 @@ def jwks() -> Response:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limits.lti_logins
 def login() -> Any:
     """OIDC login initiation: redirect to the platform's login URL with a fresh state and nonce."""
     params = request.form if request.method == "POST" else request.args
