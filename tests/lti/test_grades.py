@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import requests
 from sqlalchemy import delete, select
 
@@ -85,7 +86,7 @@ def send(tool: Tool, assignment_id: int, user_id: int, force: bool = False) -> p
     )
 
 
-@embedded_only
+@pytest.mark.parametrize("service_settings", ["postgres+redis", "embedded"], indirect=True)
 def test_the_late_total_is_sent_with_the_score_contract(tool: Tool, platform: Platform) -> None:
     assignment_id, amy_id, _ = late_assignment(tool, platform)
     graded(tool, assignment_id, 10.0)  # full marks, but late: half credit

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ def active(tool: Tool) -> dict[str, str]:
         return {member.username: member.role for member in courses.roster(session, course)}
 
 
-@embedded_only
+@pytest.mark.parametrize("service_settings", ["postgres+redis", "embedded"], indirect=True)
 def test_the_roster_page_syncs_from_the_lms(tool: Tool, platform: Platform) -> None:
     platform.people = {"prof": PROF, "amy": AMY}
     prof = requests.Session()
