@@ -157,6 +157,8 @@ def validate(session: Session, form_state: str | None, cookie_state: str | None,
     if not isinstance(roles, list):
         raise LaunchRefused("the launch has no roles claim")
     context = _dict(body.get(claims.CONTEXT))
+    if len(str(context.get("id") or "")) > 255:
+        raise LaunchRefused("the context id is longer than LTI allows (255 characters)")
     resource_link = _dict(body.get(claims.RESOURCE_LINK))
     if message_type == claims.RESOURCE_LINK_REQUEST and not _text(resource_link.get("id")):
         raise LaunchRefused("a resource link launch must carry resource_link.id")
@@ -169,7 +171,7 @@ def validate(session: Session, form_state: str | None, cookie_state: str | None,
         message_type=str(message_type),
         sub=sub[:255],
         name=(name or None) and name[:200],
-        email=_text(body.get("email")),
+        email=_text(body.get("email")),  # checked where it is stored (provision.user_for)
         roles=tuple(str(role) for role in roles),
         context_id=_text(context.get("id")),
         context_title=(_text(context.get("title")) or "")[:200],

@@ -72,8 +72,9 @@ def user_for(
             user.role = Role.instructor
     if user.deactivated_at is not None:
         raise LaunchRefused("your account here is deactivated: ask the course's instructor")
-    user.name = name or user.name
-    user.email = email or user.email
+    # The columns' sizes: a longer name is cut, a longer "email" is no address at all.
+    user.name = (name or "")[:200] or user.name
+    user.email = email if email and len(email) <= 254 and "@" in email else user.email
     session.flush()
     return user
 

@@ -118,7 +118,15 @@ def test_instructor_then_student_launch_into_the_course_and_the_assignment(
     again = launch(tool, platform, "amy")  # the same LMS user: found, not made again
     assert again.status_code == 302
     with unit_of_work(tool.settings.database_url) as session:
-        assert len(session.scalars(select(Identity)).all()) == 2
+        assert len(session.scalars(select(Identity)).all()) == 2  # prof and amy
+
+    platform.people["long"] = Person("lms-long", "N" * 300, "e" * 250 + "@uni.example", [LEARNER])
+    assert launch(tool, platform, "long").status_code == 302  # cut to the columns, not a 500
+    with unit_of_work(tool.settings.database_url) as session:
+        long = session.get_one(
+            User, session.scalars(select(Identity.user_id).where(Identity.sub == "lms-long")).one()
+        )
+        assert long.name == "N" * 200 and long.email is None
 
     platform.custom["amy"] = {"assignment": "999999"}
     wrong = launch(tool, platform, "amy")
@@ -157,6 +165,8 @@ def test_every_refusal_says_what_was_wrong_and_starts_no_session(tool: Tool, pla
         (Tampering(claims={claims.VERSION: "1.1"}), "wrong LTI version"),
         (Tampering(claims={claims.ROLES: None}), "no roles claim"),
         (Tampering(claims={claims.RESOURCE_LINK: None}), "resource_link.id"),
+        (Tampering(claims={claims.CONTEXT: {"id": "x" * 256}}), "context id is longer"),
+        (Tampering(claims={"sub": ""}), "names no user"),
     ]
     for tampering, says in cases:
         _refused(tool, platform, tampering, says)
