@@ -3,8 +3,9 @@ grader, the LMS course becomes (or is found as) a course, the user is enrolled i
 role the launch claims, and the launch's service endpoints (roster, line items) are kept.
 
 An LMS course unknown here becomes a new course at its first instructor's launch (its code from
-the LMS's course label); a student launching from it before that is refused, since there is no
-course to land in yet."""
+the LMS's course label), or is linked to an existing course named by the custom claim ``course``
+(its code) when the launching instructor has the email of one of that course's instructors; a
+student launching from it before that is refused, since there is no course to land in yet."""
 
 from __future__ import annotations
 
@@ -89,6 +90,32 @@ def _course_code(session: Session, launch: Launch) -> str:
     return code
 
 
+def _existing_course(session: Session, code: str, user: User) -> Course:
+    """The course an LMS course is to be linked to (custom claim ``course``): one not linked yet,
+    of which an instructor here has the launching instructor's email."""
+    course = session.scalar(select(Course).where(Course.code == code))
+    if course is None:
+        raise LaunchRefused(f"the custom claim course={code!r} names no course here")
+    if session.scalar(select(Context.id).where(Context.course_id == course.id)) is not None:
+        raise LaunchRefused(f"the course {code} is linked to another LMS course already")
+    emails = session.scalars(
+        select(User.email)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(
+            Enrollment.course_id == course.id,
+            Enrollment.role == CourseRole.instructor,
+            Enrollment.dropped_at.is_(None),
+        )
+    ).all()
+    mine = (user.email or "").strip().lower()
+    if not mine or mine not in {(email or "").strip().lower() for email in emails}:
+        raise LaunchRefused(
+            f"only an instructor of {code} may link it: the LMS's email of the launching instructor must "
+            "be the email of one of its instructors here"
+        )
+    return course
+
+
 def context_for(session: Session, launch: Launch, user: User, role: CourseRole) -> Context:
     """The LMS course of the launch linked to its course here (made at an instructor's first
     launch); the endpoints the launch announces are kept for roster sync and grade passback."""
@@ -105,7 +132,11 @@ def context_for(session: Session, launch: Launch, user: User, role: CourseRole) 
                 "this LMS course is not set up here yet: its instructor must open the tool from it first"
             )
         title = launch.context_title or launch.context_label or "Course from the LMS"
-        course = courses.create_course(session, user, _course_code(session, launch), title)
+        wanted = launch.custom.get("course")
+        if wanted is not None and str(wanted).strip():
+            course = _existing_course(session, str(wanted).strip(), user)
+        else:
+            course = courses.create_course(session, user, _course_code(session, launch), title)
         context = Context(
             platform_id=launch.platform.id,
             deployment_id=launch.deployment_id,

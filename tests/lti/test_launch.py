@@ -235,3 +235,34 @@ def test_a_launch_session_may_be_framed_by_its_lms_only(tool: Tool, platform: Pl
     portal = requests.Session().get(f"{tool.url}/login")
     assert "frame-ancestors 'none'" in portal.headers["Content-Security-Policy"]
     assert portal.headers["X-Frame-Options"] == "DENY"
+
+
+@embedded_only
+def test_an_existing_course_is_linked_by_its_instructor_with_the_custom_claim_course(
+    tool: Tool, platform: Platform
+) -> None:
+    from grader.accounts import service as accounts
+    from grader.courses import service as courses
+
+    with unit_of_work(tool.settings.database_url) as session:
+        local = accounts.create_user(session, "prof", Role.instructor, "password")
+        local.email = "Pat@Uni.example"
+        courses.create_course(session, local, "dl101-2027s", "Deep learning")
+    week = add_assignment(tool, "dl101-2027s")
+    stranger = Person("lms-other", "Oz Other", "oz@uni.example", [INSTRUCTOR])
+    platform.people = {"prof": PROF, "amy": AMY, "oz": stranger}
+    platform.custom = {"prof": {"course": "dl101-2027s"}, "oz": {"course": "dl101-2027s"}}
+    refused = launch(tool, platform, "oz")
+    assert refused.status_code == 400 and "only an instructor of dl101-2027s may link it" in refused.text
+    platform.custom["oz"] = {"course": "nope"}
+    assert "names no course here" in launch(tool, platform, "oz").text
+
+    linked = launch(tool, platform, "prof")
+    assert linked.status_code == 302 and linked.headers["Location"] == "/courses/dl101-2027s"
+    platform.custom["amy"] = {"assignment": str(week)}
+    assert launch(tool, platform, "amy").headers["Location"] == f"/courses/dl101-2027s/assignments/{week}"
+    with unit_of_work(tool.settings.database_url) as session:
+        assert len(session.scalars(select(Course)).all()) == 1  # no course was made
+    platform.tampering = Tampering(claims={claims.CONTEXT: {"id": "another-lms-course", "title": "Copy"}})
+    again = launch(tool, platform, "prof")  # the same course from a second LMS course
+    assert again.status_code == 400 and "linked to another LMS course already" in again.text
