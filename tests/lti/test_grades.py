@@ -191,7 +191,7 @@ def wait_for(found: Any, timeout: float = 60) -> None:
 
 
 @embedded_only
-def test_a_graded_submission_and_an_extension_send_the_total_through_a_worker(
+def test_a_graded_submission_and_an_extension_send_the_total_through_a_worker_with_retries(
     tool: Tool, platform: Platform, start_worker: Any
 ) -> None:
     assignment_id, _amy, _ = late_assignment(tool, platform)
@@ -199,6 +199,7 @@ def test_a_graded_submission_and_an_extension_send_the_total_through_a_worker(
         token = accounts.create_token(session, "amy")
         prof_token = accounts.create_token(session, "pat")
     start_worker(concurrency=1)
+    platform.fail_scores = 1  # the first send fails (503): the task tries again after a backoff
     posted = requests.post(
         f"{tool.url}/api/v1/submissions",
         json={"exercise": SUM, "code": CODE, "assignment": assignment_id},
@@ -207,6 +208,9 @@ def test_a_graded_submission_and_an_extension_send_the_total_through_a_worker(
     assert posted.status_code == 202, posted.text
     wait_for(lambda: len(platform.scores) == 1)
     assert platform.scores[0]["scoreGiven"] == 5.0 and platform.scores[0]["userId"] == AMY.sub
+    with unit_of_work(tool.settings.database_url) as session:
+        sent = session.scalars(select(ScoreSent)).one()
+        assert (sent.attempts, sent.error, sent.score_given) == (2, None, 5.0)  # retried once
 
     extended = requests.put(
         f"{tool.url}/api/v1/assignments/{assignment_id}/extensions/amy",
