@@ -10,6 +10,7 @@ from grader.bank import models as bank
 from grader.courses import models as courses
 from grader.db import Base
 from grader.fleet import models as fleet
+from grader.lti import models as lti
 from grader.mistakes import models as mistakes
 from grader.submissions import models as submissions
 from grader.submissions import tally_models as tallies
@@ -21,6 +22,7 @@ __all__ = [
     "bank",
     "courses",
     "fleet",
+    "lti",
     "mistakes",
     "submissions",
     "tallies",

@@ -23,6 +23,7 @@ GRADE = "grader.grade_submission"
 SWEEP = "grader.sweep"
 REGRADE_EXERCISE = "grader.regrade_exercise"
 WEBHOOK = "grader.deliver_webhook"
+LTI_SCORE = "grader.lti_send_score"
 QUEUE = "grading"
 
 
@@ -195,6 +196,19 @@ def regrade_after_commit(session: Session, settings: Settings, batch_id: int) ->
             enqueue_regrade(settings, batch_id)
         except BrokerDown:
             log.exception("broker unavailable; exercise regrade %s waits for the sweep", batch_id)
+
+    after_commit(session, send)
+
+
+def after_commit_send(session: Session, settings: Settings, task: str, *args: Any, **kwargs: Any) -> None:
+    """Send task ``task`` with these arguments once the session commits (an LTI score send: a
+    broker that is down loses it, and the gradebook's "send again" sends it later)."""
+
+    def send() -> None:
+        try:
+            producer(settings.broker_url).send_task(task, args=list(args), kwargs=kwargs, queue=QUEUE)
+        except BrokerDown:
+            log.exception("broker unavailable; task %s%r was not sent", task, args)
 
     after_commit(session, send)
 

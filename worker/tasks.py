@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from grader import queue
 from grader.bank import catalog
 from grader.db import after_commit, unit_of_work
+from grader.lti import passback
 from grader.settings import Settings
 from grader.submissions import lifecycle, regrade, webhooks
 from grader.submissions import service as submissions
@@ -61,6 +62,8 @@ def grade_submission(self: GraderTask, submission_id: int) -> str:
             recorded = lifecycle.record_report(session, job, report, grading_ms)
             if recorded and job.callback_url:
                 after_commit(session, lambda: deliver_webhook.delay(submission_id))
+            if recorded:  # the student's assignment total, to the LMS's gradebook
+                passback.after_grading(session, self.settings, submission_id)
     except Exception as exc:  # the grader failed, not the student: a bounded number of attempts
         return _grader_fault(self, job, exc)
     return "graded" if recorded else "duplicate"
@@ -100,6 +103,21 @@ def deliver_webhook(self: GraderTask, submission_id: int) -> str:
     if not outcome.ok and outcome.retryable and self.request.retries < webhooks.MAX_ATTEMPTS - 1:
         raise self.retry(countdown=min(2**self.request.retries, 60))
     return "delivered" if outcome.ok else "failed"
+
+
+LTI_SEND_ATTEMPTS = 6  # with backoff 10 s, 20 s, 40 s, 80 s, 160 s: about five minutes
+
+
+@shared_task(base=GraderTask, name=queue.LTI_SCORE, bind=True, max_retries=LTI_SEND_ATTEMPTS - 1)
+def send_lti_score(self: GraderTask, assignment_id: int, user_id: int, force: bool = False) -> str:
+    """Send a student's assignment total to the LMS's line item; retried with backoff while the
+    platform fails (each attempt's error is kept for the gradebook page)."""
+    outcome = passback.send_score(
+        self.transaction, self.settings.secret_key(), assignment_id, user_id, force=force
+    )
+    if outcome.retryable and self.request.retries < LTI_SEND_ATTEMPTS - 1:
+        raise self.retry(countdown=min(10 * 2**self.request.retries, 600))
+    return outcome.status
 
 
 @shared_task(base=GraderTask, name=queue.SWEEP, bind=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from grader.cli import courses, grading, service
+from grader.cli import courses, grading, lti, service
 
 
 @click.group()
@@ -16,3 +16,4 @@ def main() -> None:
 grading.register(main)
 service.register(main)
 courses.register(main)
+lti.register(main)

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from grader.cli.service import database_session
+from grader.cli.service import database_session, load_settings
 
 
 def _echo_json(data: Any) -> None:
@@ -236,10 +236,12 @@ def update_assignment_cmd(
 ) -> None:
     """Change an assignment's fields (grades follow at once)."""
     from grader.assignments import service as assignments
+    from grader.lti import passback
 
     with database_session() as session:
         assignment = _assignment(session, assignment_id)
         assignments.update_assignment(session, assignment, _spec(title, exercises, opens, due, late))
+        passback.dates_changed_after_commit(session, load_settings(), assignment)
         click.echo(_summary(assignment))
 
 
@@ -276,11 +278,13 @@ def extend_cmd(
 ) -> None:
     """Grant (or --remove) a student's extension, or many from a CSV."""
     from grader.assignments import service as assignments
+    from grader.lti import passback
 
     with database_session() as session:
         assignment = _assignment(session, assignment_id)
         if path is not None:
             report = assignments.import_extensions(session, assignment, _read(path), None)
+            passback.dates_changed_after_commit(session, load_settings(), assignment)
             bad = len(report["errors"])
             click.echo(f"granted {report['granted']}, unchanged {report['unchanged']}, {bad} bad line(s)")
             for error in report["errors"]:
@@ -290,11 +294,13 @@ def extend_cmd(
             raise click.UsageError("name a student (or give --csv)")
         if remove:
             assignments.remove_extension(session, assignment, username)
+            passback.dates_changed_after_commit(session, load_settings(), assignment, username)
             click.echo(f"removed {username}'s extension")
             return
         if due is None:
             raise click.UsageError("give --due (or --remove)")
         assignments.grant_extension(session, assignment, username, {"due_at": due}, None)
+        passback.dates_changed_after_commit(session, load_settings(), assignment, username)
         click.echo(f"{username} is due {due} on assignment {assignment_id}")
 
 

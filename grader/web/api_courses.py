@@ -16,6 +16,7 @@ from grader.courses import roster
 from grader.courses import service as courses
 from grader.courses.models import Course
 from grader.errors import BadRequest, Invalid
+from grader.lti import passback
 from grader.reports import assignment_grades
 from grader.times import iso, now
 from grader.web import limits
@@ -266,9 +267,9 @@ def patch_assignment(assignment_id: int) -> Any:
     """Change any field of an assignment; grades follow at once."""
     session = get_db()
     access = assignments.assignment_for(session, current_user(), assignment_id, "instructor")
-    return jsonify(
-        present_assignment(assignments.update_assignment(session, access.assignment, _json_body()))
-    )
+    changed = assignments.update_assignment(session, access.assignment, _json_body())
+    passback.dates_changed_after_commit(session, app_settings(), changed)
+    return jsonify(present_assignment(changed))
 
 
 def present_extension(username: str, extension: Extension) -> dict[str, Any]:
@@ -299,7 +300,9 @@ def import_extensions(assignment_id: int) -> Any:
     """Grant extensions in bulk from a CSV ``username,due_at``."""
     session, user = get_db(), current_user()
     access = assignments.assignment_for(session, user, assignment_id, "staff")
-    return jsonify(assignments.import_extensions(session, access.assignment, _csv_body(), user))
+    report = assignments.import_extensions(session, access.assignment, _csv_body(), user)
+    passback.dates_changed_after_commit(session, app_settings(), access.assignment)
+    return jsonify(report)
 
 
 @blueprint.put("/assignments/<int:assignment_id>/extensions/<username>")
@@ -310,6 +313,7 @@ def put_extension(assignment_id: int, username: str) -> Any:
     session, user = get_db(), current_user()
     access = assignments.assignment_for(session, user, assignment_id, "staff")
     extension = assignments.grant_extension(session, access.assignment, username, _json_body(), user)
+    passback.dates_changed_after_commit(session, app_settings(), access.assignment, username)
     return jsonify(present_extension(username, extension))
 
 
@@ -321,6 +325,7 @@ def delete_extension(assignment_id: int, username: str) -> Any:
     session = get_db()
     access = assignments.assignment_for(session, current_user(), assignment_id, "staff")
     assignments.remove_extension(session, access.assignment, username)
+    passback.dates_changed_after_commit(session, app_settings(), access.assignment, username)
     return "", 204
 
 

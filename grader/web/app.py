@@ -18,6 +18,7 @@ from grader.errors import BadRequest, GraderError, Invalid, NotFound, RateLimite
 from grader.settings import Settings
 from grader.web.drain import DrainUnreadBody
 from grader.web.limits import retry_after
+from grader.web.lti_session import LtiSessionInterface
 
 csrf = CSRFProtect()
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: int4 on PostgreSQL
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.config.update(overrides or {})
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.json = BoundedJSONProvider(app)
+    app.session_interface = LtiSessionInterface()  # SameSite=None for sessions in an LMS's iframe
     app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
 
     from grader.bank.loader import open_bank
@@ -87,6 +89,8 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         db,
         health,
         limits,
+        lti,
+        lti_admin,
         openapi,
         pages,
         portal,
@@ -110,6 +114,10 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
     app.register_blueprint(bank_pages.blueprint, url_prefix="/dashboard/bank")
     app.register_blueprint(account.blueprint)
+    for platform_posts in (lti.login, lti.launch):  # cross-site POSTs of the LMS: the id_token is the proof
+        csrf.exempt(platform_posts)
+    app.register_blueprint(lti.blueprint, url_prefix="/lti")
+    app.register_blueprint(lti_admin.blueprint, url_prefix="/dashboard/lti")
     for course_pages in (courses, course_roster, course_editor, course_extensions, course_grades):
         app.register_blueprint(course_pages.blueprint, url_prefix="/courses")
     limits.init_app(app, settings)

@@ -18,8 +18,10 @@ from grader.assignments.policy import Timeline
 from grader.bank import catalog
 from grader.courses import service as courses
 from grader.errors import Invalid
+from grader.lti import passback
 from grader.web import limits
 from grader.web.assignment_form import MAX_WINDOWS, EditorForm, from_assignment, from_request, picker, to_body
+from grader.web.common import app_settings
 from grader.web.course_common import assignment_in, field_error, membership, t
 from grader.web.db import get_db
 from grader.web.sessions import language, signed_in
@@ -102,6 +104,7 @@ def update(code: str, assignment_id: int) -> Any:
     member, form = access.membership, from_request(request.form)
     try:
         assignments.update_assignment(get_db(), access.assignment, _body(form, member.course.timezone))
+        passback.dates_changed_after_commit(get_db(), app_settings(), access.assignment)
     except Invalid as exc:
         return _editor(member, form, access.assignment, status=422, error=field_error(exc))
     flash(t("c.assignment_saved", title=access.assignment.title), "info")

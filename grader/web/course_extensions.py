@@ -11,8 +11,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from grader.assignments import service as assignments
 from grader.courses import service as courses
 from grader.errors import Invalid, NotFound
+from grader.lti import passback
 from grader.web import limits
 from grader.web.assignment_form import parse_local
+from grader.web.common import app_settings
 from grader.web.course_common import assignment_in, field_error, me, t, uploaded_csv
 from grader.web.db import get_db
 from grader.web.sessions import signed_in
@@ -52,6 +54,7 @@ def grant(code: str, assignment_id: int) -> Any:
     try:
         due = parse_local(request.form.get("due_at", ""), access.assignment.course.timezone, "due_at")
         assignments.grant_extension(get_db(), access.assignment, username, {"due_at": due}, me())
+        passback.dates_changed_after_commit(get_db(), app_settings(), access.assignment, username)
     except NotFound:
         error = ("username", t("c.err.not_student", name=username))
         return _page(access, 422, grant_error=error, grant_form=request.form)
@@ -70,6 +73,7 @@ def upload(code: str, assignment_id: int) -> Any:
     access = assignment_in(code, assignment_id, "staff")
     try:
         report = assignments.import_extensions(get_db(), access.assignment, uploaded_csv(), me())
+        passback.dates_changed_after_commit(get_db(), app_settings(), access.assignment)
     except Invalid as exc:
         return _page(access, 422, upload_error=field_error(exc)[1], pasted=request.form.get("text", ""))
     return _page(access, report=report)
@@ -82,5 +86,6 @@ def remove(code: str, assignment_id: int, username: str) -> Any:
     """Take a student's extension back: the assignment's dates apply to them again."""
     access = assignment_in(code, assignment_id, "staff")
     assignments.remove_extension(get_db(), access.assignment, username)
+    passback.dates_changed_after_commit(get_db(), app_settings(), access.assignment, username)
     flash(t("c.extension_removed", name=username), "info")
     return redirect(url_for("course_extensions.show", code=code, assignment_id=assignment_id))

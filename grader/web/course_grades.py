@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from grader.lti import passback
 from grader.reports import assignment_book, assignment_grades
-from grader.web.course_common import FormError, assignment_in, field_error
+from grader.web import limits
+from grader.web.common import app_settings
+from grader.web.course_common import FormError, assignment_in, field_error, t
 from grader.web.courses import titles
 from grader.web.db import get_db
 from grader.web.sessions import signed_in
@@ -55,6 +58,7 @@ def grades(code: str, assignment_id: int) -> Any:
     rows = assignment_book.filter_rows(assignment_book.sort_rows(book, sort, descending), text, below)
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(_page(), pages)
+    linked = passback.linked(get_db(), access.assignment)
     return render_template(
         "courses/grades.html",
         m=access.membership,
@@ -70,7 +74,19 @@ def grades(code: str, assignment_id: int) -> Any:
         below=request.args.get("below", "") if error else below,
         error=error,
         titles=titles(),
+        lms=passback.sent_by_username(get_db(), access.assignment) if linked else None,
     ), status
+
+
+@blueprint.post("/<code>/assignments/<int:assignment_id>/grades/<username>/send")
+@signed_in
+@limits.instructor_writes
+def send_again(code: str, assignment_id: int, username: str) -> Any:
+    """Send a student's total to the LMS's gradebook again (even if unchanged), in the background."""
+    access = assignment_in(code, assignment_id, "staff")
+    sent = passback.send_again_after_commit(get_db(), app_settings(), access.assignment, username)
+    flash(t("lti.sending" if sent else "lti.not_from_lms", name=username), "info")
+    return redirect(url_for("course_grades.grades", code=code, assignment_id=assignment_id))
 
 
 @blueprint.get("/<code>/assignments/<int:assignment_id>/grades.csv")

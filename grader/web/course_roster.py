@@ -14,6 +14,7 @@ from grader.courses import roster
 from grader.courses import service as courses
 from grader.courses.models import CourseRole
 from grader.errors import Invalid
+from grader.lti import nrps
 from grader.times import iso
 from grader.web import limits
 from grader.web.common import app_settings
@@ -34,6 +35,7 @@ def _page(member: courses.Membership, status: int = 200, **extra: Any) -> Any:
         members=members,
         show_dropped=dropped,
         may_change=member.role == CourseRole.instructor,
+        from_lms=nrps.offered(get_db(), member.course),
         roles=[role.value for role in CourseRole],
         **extra,
     ), status
@@ -96,6 +98,25 @@ def drop(code: str, username: str) -> Any:
     except Invalid as exc:
         return _page(member, 422, drop_error=exc.message)
     flash(t("c.member_dropped", name=username), "info")
+    return redirect(url_for("course_roster.show", code=code))
+
+
+@blueprint.post("/<code>/roster/lms-sync")
+@signed_in
+@limits.instructor_writes
+def lms_sync(code: str) -> Any:
+    """Bring the roster in line with the LMS's (Names and Role Provisioning): who was added, who left."""
+    member = membership(code, "instructor")
+    report = nrps.sync_roster(get_db(), member.course, app_settings().secret_key())
+    flash(
+        t(
+            "lti.synced",
+            added=", ".join(report.added) or "–",
+            left=", ".join(report.left) or "–",
+            n=report.stayed,
+        ),
+        "info",
+    )
     return redirect(url_for("course_roster.show", code=code))
 
 

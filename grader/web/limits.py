@@ -6,6 +6,8 @@
   who stops cannot keep a real user out for longer than that.
 - Instructors' writes (regrades, users, tokens, links, deactivation; API and dashboard alike)
   per user: WRITES_PER_USER, one budget shared by all of them.
+- LTI login initiations per client address: LTI_LOGINS_PER_ADDRESS (each stores a state and a
+  nonce for ten minutes; a lecture hall behind one address launches at once, so it is generous).
 
 The counts live in Redis when the deployment has one (every API process shares them), else in
 each process's memory; if Redis stops answering, each process counts in memory until it is back.
@@ -38,6 +40,7 @@ Rule = Callable[[Limiter, View], View]
 SIGN_IN_PER_ACCOUNT = "10 per 5 minutes"
 SIGN_IN_PER_ADDRESS = "30 per 5 minutes"
 WRITES_PER_USER = "30 per minute"
+LTI_LOGINS_PER_ADDRESS = "600 per minute"
 _VIEWS = "grader.limited_views"
 _LIMITER = "grader.limiter"
 _MARKED: dict[str, tuple[View, Rule]] = {}
@@ -140,6 +143,20 @@ def instructor_writes(view: F) -> F:
     """Count an instructor's write against WRITES_PER_USER (place it below the view's sign-in
     decorator, which tells who the user is)."""
     return _mark(_writes)(view)
+
+
+def _lti_logins(limiter: Limiter, view: View) -> View:
+    return limiter.shared_limit(
+        LTI_LOGINS_PER_ADDRESS,
+        scope="lti-logins",
+        key_func=client_address,
+        error_message=f"too many LTI logins from this address: at most {LTI_LOGINS_PER_ADDRESS}",
+    )(view)
+
+
+def lti_logins(view: F) -> F:
+    """Count an LTI login initiation against LTI_LOGINS_PER_ADDRESS."""
+    return _mark(_lti_logins)(view)
 
 
 def retry_after() -> int:

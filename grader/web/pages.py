@@ -12,6 +12,7 @@ from grader.bank.loader import unit_title
 from grader.i18n.ui_text import translate
 from grader.web import course_time
 from grader.web.formatting import flag_where, points, show_args, show_value, statement_html, time_tag
+from grader.web.lti_session import frame_ancestors
 from grader.web.sessions import is_instructor, language, page_user
 
 # Scripts only from this site, never inline: a student's code shown on a page cannot run.
@@ -20,6 +21,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+
+LTI_ENTRY_PATHS = ("/lti/login", "/lti/launch")  # an LMS frames them before any session exists
 
 
 def init_app(app: Flask) -> None:
@@ -56,8 +59,19 @@ def init_app(app: Flask) -> None:
             return response
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-            response.headers.setdefault("X-Frame-Options", "DENY")
+            framed_by = frame_ancestors()
+            if framed_by is None and request.path in LTI_ENTRY_PATHS:
+                framed_by = [
+                    "*"
+                ]  # a refused launch says why inside the LMS's frame (no session: nothing to hijack)
+            if framed_by is None:
+                response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                response.headers.setdefault("X-Frame-Options", "DENY")
+            else:  # an LTI session lives in its LMS's iframe (X-Frame-Options cannot name a site)
+                policy = CONTENT_SECURITY_POLICY.replace(
+                    "'none'; form", f"'self' {' '.join(framed_by)}; form"
+                )
+                response.headers.setdefault("Content-Security-Policy", policy)
             response.headers.setdefault("Referrer-Policy", "same-origin")
             response.headers.setdefault("Cache-Control", "no-store")  # pages are per user
         return response

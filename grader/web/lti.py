@@ -1,0 +1,133 @@
+"""The LTI 1.3 tool's endpoints (/lti): its public keys, OIDC login initiation, the launch (the
+form_post redirect URI) and the deep linking picker. Thin: each parses, calls ``grader.lti``,
+and presents; a refused launch is a 400 page that says why (``LaunchRefused``), and no session.
+
+The login's state travels in a cookie of its own, named after the state (two launches in one LMS
+page do not overwrite each other's; path /lti/, ten minutes), ``SameSite=None;
+Secure`` over HTTPS since the launch comes back as a cross-site POST from the LMS (a Lax cookie
+would not come with it); over plain HTTP, where browsers refuse SameSite=None, it is Lax."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+
+from grader.assignments import service as assignments
+from grader.courses import service as courses
+from grader.errors import NotFound
+from grader.lti import claims, deep_linking, keys, oidc, provision
+from grader.lti import launch as launching
+from grader.web import limits
+from grader.web.common import app_settings
+from grader.web.course_common import me
+from grader.web.db import get_db
+from grader.web.lti_session import allow_framing, origin
+from grader.web.sessions import signed_in, start_session
+
+blueprint = Blueprint("lti", __name__)
+STATE_COOKIE = "lti_state_"  # and the state's first characters
+DEEP_LINK = "lti_deep_link"  # in the session: the deep linking request being answered
+
+
+def state_cookie(state: str) -> str:
+    """The name of the cookie that holds this state."""
+    return STATE_COOKIE + "".join(c for c in state[:16] if c.isalnum() or c in "-_")
+
+
+def launch_url() -> str:
+    """The redirect URI and target link URI, as the LMS knows them (built on GRADER_PUBLIC_URL)."""
+    return f"{app_settings().public_url}/lti/launch"
+
+
+@blueprint.get("/jwks")
+def jwks() -> Response:
+    """The tool's public keys (the signing key and, after a rotation, the one before it)."""
+    response = jsonify(keys.jwks(get_db(), app_settings().secret_key()))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limits.lti_logins
+def login() -> Any:
+    """OIDC login initiation: redirect to the platform's login URL with a fresh state and nonce."""
+    params = request.form if request.method == "POST" else request.args
+    found = oidc.begin_login(get_db(), params, launch_url())
+    response = redirect(found.url)
+    secure = app_settings().secure_cookies
+    response.set_cookie(
+        state_cookie(found.state),
+        found.state,
+        max_age=int(oidc.LOGIN_LIFETIME.total_seconds()),
+        path="/lti/",
+        secure=secure,
+        httponly=True,
+        samesite="None" if secure else "Lax",
+    )
+    return response
+
+
+@blueprint.post("/launch")
+def launch() -> Any:
+    """The launch: validated fully, then the user is signed in and lands on the assignment of
+    the custom claim ``assignment`` or the course; a deep linking request goes to the picker."""
+    db = get_db()
+    state = request.form.get("state", "")
+    found = launching.validate(
+        db, state, request.cookies.get(state_cookie(state)), request.form.get("id_token", "")
+    )
+    landing = provision.provision(db, found)
+    linking = None
+    if found.message_type == claims.DEEP_LINKING_REQUEST:  # refused before any session starts
+        linking = deep_linking.request_of(found, landing.role, landing.course_code)
+    start_session(landing.user_id)
+    allow_framing(found.platform.issuer, found.platform.login_url, request.headers.get("Origin"))
+    if linking is not None:
+        session[DEEP_LINK] = linking.as_dict()
+        target = url_for("lti.pick")
+    elif landing.assignment_id is not None:
+        target = url_for("courses.assignment", code=landing.course_code, assignment_id=landing.assignment_id)
+    else:
+        target = url_for("courses.course", code=landing.course_code)
+    response = redirect(target)
+    response.delete_cookie(state_cookie(state), path="/lti/")
+    return response
+
+
+def _waiting() -> tuple[deep_linking.Request, courses.Membership]:
+    waiting = deep_linking.Request.from_dict(session.get(DEEP_LINK))
+    return waiting, courses.course_for(get_db(), me(), waiting.course_code, "staff")
+
+
+@blueprint.get("/deep-link")
+@signed_in
+def pick() -> Any:
+    """The deep linking picker: the course's assignments, one to link."""
+    _waiting_request, member = _waiting()
+    listed = assignments.course_assignments(get_db(), member.course)
+    return render_template("lti/pick.html", m=member, listed=listed)
+
+
+@blueprint.post("/deep-link")
+@signed_in
+def answer() -> Any:
+    """Answer the platform: a page that posts the signed LtiDeepLinkingResponse back to it."""
+    waiting, member = _waiting()
+    raw = request.form.get("assignment", "")
+    access = assignments.assignment_for(
+        get_db(), me(), int(raw) if raw.isdigit() and len(raw) < 10 else 0, "staff"
+    )
+    if access.assignment.course_id != member.course.id:
+        raise NotFound(f"no assignment {access.assignment.id} in {member.course.code}")
+    token = deep_linking.response_token(
+        get_db(), app_settings().secret_key(), waiting, access.assignment, launch_url()
+    )
+    session.pop(DEEP_LINK, None)
+    response = Response(render_template("lti/post_back.html", action=waiting.return_url, token=token))
+    # This page's one form goes to the LMS, and its script only submits it.
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'self'; style-src 'self'; form-action {origin(waiting.return_url)}; "
+        "base-uri 'none'"
+    )
+    return response
