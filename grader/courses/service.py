@@ -194,12 +194,13 @@ def drop(session: Session, course: Course, username: str) -> None:
     enrollment = _enrollment(session, course, username)
     if enrollment is None or enrollment.dropped_at is not None:
         raise NotFound(f"{username!r} is not on the roster of {course.code}")
-    if enrollment.role == CourseRole.instructor and _instructors(session, course) <= 1:
+    if enrollment.role == CourseRole.instructor and instructor_count(session, course) <= 1:
         raise Invalid("a course keeps at least one instructor: enroll another first")
     enrollment.dropped_at = now()
 
 
-def _instructors(session: Session, course: Course) -> int:
+def instructor_count(session: Session, course: Course) -> int:
+    """How many instructors the course has now (a course keeps at least one)."""
     return len(
         session.scalars(
             select(Enrollment.id).where(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from grader.accounts.models import User
 from grader.courses.models import Course, CourseRole, Enrollment
+from grader.courses.service import instructor_count
 from grader.errors import Invalid
 from grader.lti import claims, keys, provision
 from grader.lti.errors import PlatformFailed, PlatformUnreachable
@@ -138,15 +139,7 @@ def _drop_absent(
             Identity.platform_id == platform.id,
         )
     ).all()
-    instructors = len(
-        session.scalars(
-            select(Enrollment.id).where(
-                Enrollment.course_id == course.id,
-                Enrollment.role == CourseRole.instructor,
-                Enrollment.dropped_at.is_(None),
-            )
-        ).all()
-    )
+    instructors = instructor_count(session, course)
     for enrollment, sub, username in rows:
         if sub in present:
             continue

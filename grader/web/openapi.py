@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, send_from_directory
 from grader.web.api import IDEMPOTENCY_KEY_LENGTH, MAX_GRADEBOOK_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from grader.web.openapi_courses import course_paths
 from grader.web.openapi_mistakes import mistake_paths
-from grader.web.openapi_parts import LANG, answer, errors, op
+from grader.web.openapi_parts import IDENT, LANG, SLUG, answer, errors, op
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -86,20 +86,7 @@ REGRADE_PROGRESS = {
 
 def document() -> dict[str, Any]:
     """The whole OpenAPI document."""
-    slug = {
-        "name": "slug",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "example": "linalg.sum_axis",
-    }
-    # Ids are the database's integers (int4): a larger number is no submission's (404).
-    ident = {
-        "name": "id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-    }
+    slug, ident = SLUG, IDENT
     submit_json = {
         "type": "object",
         "required": ["exercise", "code"],

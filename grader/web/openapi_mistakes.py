@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.web.openapi_parts import answer, errors, op
+from grader.web.openapi_parts import IDENT, SLUG, answer, errors, op
 
 HINT = {
     "type": "object",
@@ -65,19 +65,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 def mistake_paths() -> dict[str, Any]:
     """The paths of mistake groups."""
-    slug = {
-        "name": "slug",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "example": "linalg.sum_axis",
-    }
-    group = {
-        "name": "id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-    }
+    slug, group = SLUG, IDENT
     scope = [
         _query(
             "course", {"type": "string"}, "a course's code: its assignments' work (its TAs and instructors)"

@@ -5,6 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "example": "linalg.sum_axis",
+}
+# Ids are the database's integers (int4): a larger number is no row's (404).
+IDENT = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+}
 LANG = {
     "name": "lang",
     "in": "query",
