@@ -74,12 +74,13 @@ def put_hint(slug: str, group_id: int) -> Any:
     """Give a group a hint (``{"en", "zh"}``): every submission graded into it from now on gets
     it; ``?past=1``: those already in it too."""
     past, query = _past(), _scope_query()
+    session = get_db()
+    # The group first: a hint for a group that is not there is a 404 whatever the body.
+    group = mistakes.find_group(session, slug, group_id, _scope(slug, query))
     body = request.get_json(silent=True)
     if body is None:
         raise BadRequest('send JSON {"en": "...", "zh": "..."}')
     hint = mistakes.read_hint(body)
-    session = get_db()
-    group = mistakes.find_group(session, slug, group_id, _scope(slug, query))
     given = mistakes.set_hint(session, group, hint, current_user(), past=past)
     return jsonify({"id": group.id, "hint": group.hint, "past_submissions": given})
 

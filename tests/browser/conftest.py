@@ -92,10 +92,10 @@ def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
         if process.poll() is not None:
             raise RuntimeError("the API exited at start")
         try:
-            if requests.get(url, timeout=2).status_code == 200:
+            if requests.get(url, timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or its first answer slow on a loaded machine: ask again
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer in 60 s")
 

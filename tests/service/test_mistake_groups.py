@@ -96,6 +96,11 @@ def test_groups_hints_and_who_sees_them(
     hint_url = f"{MISTAKES}/{axis_group['id']}/hint"
     hint = {"en": "Sum along the axis you are given.", "zh": "请沿给定的维度求和。"}
     assert client.put(hint_url, json=hint, headers=amy).status_code == 403
+    # A malformed hint for a group that is there says what is wrong.
+    assert client.put(hint_url, data="x", headers=prof).status_code == 400
+    for body in ({"en": ""}, {"zh": "只有中文"}, {"en": "x" * 2001}, {"en": "ok", "zh": 3}):
+        answer = client.put(hint_url, json=body, headers=prof)
+        assert answer.status_code == 422, body
     assert client.put(hint_url + "?course=dl101", json=hint, headers=amy).status_code == 403
 
     # The TA writes a hint: later submissions of the group get it, nobody else does.
@@ -142,9 +147,6 @@ def test_bad_requests_say_what_is_wrong(
     assert client.get(MISTAKES + f"?course=dl101&assignment={made.other}", headers=prof).status_code == 404
     hint_url = f"{MISTAKES}/12345/hint"
     assert client.put(hint_url, json={"en": "x"}, headers=prof).status_code == 404
-    assert client.put(hint_url, data="x", headers=prof).status_code == 400
-    for body in ({"en": ""}, {"zh": "只有中文"}, {"en": "x" * 2001}, {"en": "ok", "zh": 3}):
-        answer = client.put(hint_url, json=body, headers=prof)
-        assert answer.status_code == 422, body
+    assert client.put(hint_url, data="x", headers=prof).status_code == 404  # no group: whatever the body
     assert client.put(hint_url + "?past=yes", json={"en": "x"}, headers=prof).status_code == 422
     assert client.delete(hint_url, headers=prof).status_code == 404
