@@ -28,6 +28,10 @@ TEMPLATES: dict[str, _T] = {
         "en": "returned {actual} but expected {expected}",
         "zh": "返回了 {actual}，但应返回 {expected}",
     },
+    "type_numpy": {
+        "en": "returned {actual} but expected {expected}: convert it with {convert}",
+        "zh": "返回了 {actual}，但应返回 {expected}：请用 {convert} 转换",
+    },
     "shape": {
         "en": "shape {actual} but expected {expected}",
         "zh": "形状为 {actual}，但应为 {expected}",
@@ -76,10 +80,12 @@ TEMPLATES: dict[str, _T] = {
         "hidden_zh": "有 {count} 处出现 NaN，应为有限值（溢出或 0/0？）",
     },
     "inf": {
-        "en": "{actual} at {index} where {expected} was expected (overflow?)",
-        "zh": "位置 {index} 出现 {actual}，应为 {expected}（溢出？）",
-        "hidden_en": "inf in {count} place(s) where finite values were expected (overflow?)",
-        "hidden_zh": "有 {count} 处出现 inf，应为有限值（溢出？）",
+        "en": "{actual} at {index} where {expected} was expected "
+        "(an overflow, or a division by a number that underflowed to 0?)",
+        "zh": "位置 {index} 出现 {actual}，应为 {expected}（溢出，或者除以了一个下溢成 0 的数？）",
+        "hidden_en": "inf in {count} place(s) where finite values were expected "
+        "(an overflow, or a division by a number that underflowed to 0?)",
+        "hidden_zh": "有 {count} 处出现 inf，应为有限值（溢出，或者除以了一个下溢成 0 的数？）",
     },
     "values": {
         "en": "{count} of {total} values differ; largest error {error} at {index} "
