@@ -1,23 +1,41 @@
-"""Known mistakes: give a failed case the hint of the exercise's mutant whose outcome the
-student's matches, where that mutant is itself wrong."""
+"""Known mistakes and generic diagnoses: tell a failed case what the student's outcome equals.
+
+An explanation is shown on a case only when the match says something specific: it is wrong there
+(it differs from the reference), the student's outcome matches it, and no other explanation
+matches as well (another mutant, a generic diagnosis, or a trivial one: zeros, the reference's
+values merely attached to a graph). A mutant's hint is shown when it is the only explanation on
+at least one case; then on every case where it matches and no diagnosis does. Diagnoses
+(``grader.grading.diagnoses``) speak on the failed cases that no mutant explains.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 
 from grader.grading.compare import compare
-from grader.grading.exercise import Case, Comparison, Exercise
+from grader.grading.diagnoses import MAX_CASES, Explanation, deadline_from_now, explanations
+from grader.grading.exercise import Case, Comparison, Exercise, Mutant
 from grader.grading.judge import mutation_finding
 from grader.grading.report import CaseResult
-from grader.grading.trusted import Expected, Raised, call_trusted
+from grader.grading.trusted import Expected, Raised, Returned, call_trusted
 from worker.sandbox.contract import CaseOutcome
 
 # Findings that say the student broke a rule, not that the result is wrong: a mutant that
 # happens to give the same values would explain nothing there.
 _RULE_FINDINGS = {"banned_static", "banned_runtime", "evasion", "tampered"}
+
+
+@dataclass
+class _Seen:
+    """What matches the student's outcome on one failed case."""
+
+    mutants: list[int]
+    diagnoses: list[Explanation]
+    trivial: bool
 
 
 def attach_hints(
@@ -27,11 +45,8 @@ def attach_hints(
     results: list[CaseResult],
     outcomes: list[CaseOutcome],
 ) -> list[str]:
-    """Give failed cases the hint of the mutant whose outcome the student's matches.
-
-    A mutant counts on a case only where it is itself wrong (it differs from the reference);
-    the mutant that explains the most failed cases is preferred, then the next, and so on.
-    """
+    """Give failed cases the hint of the mutant, or else the diagnosis, that their outcome
+    specifically matches; the names of the mutants whose hints were given."""
     from grader.grading.mutants import mutant_functions
 
     failed = [
@@ -44,26 +59,90 @@ def attach_hints(
     if not failed:
         return []
     params = exercise.parameter_names()
-    explained: list[tuple[list[int], str, Any]] = []
-    for mutant, function in mutant_functions(exercise):
-        hits = []
-        for i in failed:
-            rule = cases[i].comparison or exercise.comparison
+    mutants = mutant_functions(exercise)
+    deadline = deadline_from_now()
+    seen: dict[int, _Seen] = {}
+    diagnosed = 0
+    for i in failed:
+        rule = cases[i].comparison or exercise.comparison
+        hits, trivial = [], False
+        for index, (_, function) in enumerate(mutants):
             outcome = call_trusted(function, cases[i].args)
-            if _agree(outcome, expected[i], rule, params):
-                continue  # the mutant is right here: its mistake does not show on this case
-            if _matches(outcome, outcomes[i], rule, params):
-                hits.append(i)
-        if hits:
-            explained.append((hits, mutant.name, mutant.hint))
-    matched = []
-    for hits, name, hint in sorted(explained, key=lambda item: -len(item[0])):
-        fresh = [i for i in hits if results[i].mutant is None]
-        for i in fresh:
-            results[i].mutant, results[i].hint = name, hint
-        if fresh:
-            matched.append(name)
+            # A mutant counts only where it is itself wrong: elsewhere its mistake does not show.
+            if _agree(outcome, expected[i], rule, params) or not _matches(outcome, outcomes[i], rule, params):
+                continue
+            # One that returns no number to compare (an empty tensor) matches saying nothing.
+            if isinstance(outcome, Returned) and not _has_values(outcome.value):
+                trivial = True
+            else:
+                hits.append(index)
+        diagnoses: list[Explanation] = []
+        want = expected[i]
+        if isinstance(want, Returned) and outcomes[i].status == "returned":
+            calls = diagnosed < MAX_CASES
+            diagnosed += calls
+            for explanation in explanations(exercise, cases[i], want, deadline, call_reference=calls):
+                if _agree(explanation.outcome, want, rule, params):
+                    continue
+                if _matches(explanation.outcome, outcomes[i], rule, params):
+                    if explanation.finding is None:
+                        trivial = True
+                    else:
+                        diagnoses.append(explanation)
+        seen[i] = _Seen(hits, diagnoses, trivial)
+    matched = _give_mutant_hints(mutants, seen, results)
+    _give_diagnoses(seen, results)
     return matched
+
+
+def _give_mutant_hints(
+    mutants: Sequence[tuple[Mutant, Any]], seen: dict[int, _Seen], results: list[CaseResult]
+) -> list[str]:
+    """Mutants that are the only explanation somewhere, most such cases first, each hinted on
+    the cases where it matches and no diagnosis does."""
+    alone: dict[int, int] = {}
+    for found in seen.values():
+        if len(found.mutants) == 1 and not found.diagnoses and not found.trivial:
+            alone[found.mutants[0]] = alone.get(found.mutants[0], 0) + 1
+    matched = []
+    for index in sorted(alone, key=lambda m: (-alone[m], m)):
+        mutant = mutants[index][0]
+        fresh = [
+            i
+            for i, found in seen.items()
+            if index in found.mutants
+            and not found.diagnoses
+            and not found.trivial
+            and results[i].mutant is None
+        ]
+        for i in fresh:
+            results[i].mutant, results[i].hint = mutant.name, mutant.hint
+        if fresh:
+            matched.append(mutant.name)
+    return matched
+
+
+def _give_diagnoses(seen: dict[int, _Seen], results: list[CaseResult]) -> None:
+    """The diagnosis that explains the most cases first, on the cases no mutant explains."""
+    counts: dict[tuple[Any, ...], int] = {}
+    for found in seen.values():
+        if not found.trivial:
+            for explanation in found.diagnoses:
+                counts[explanation.identity] = counts.get(explanation.identity, 0) + 1
+    for i, found in seen.items():
+        if found.trivial or not found.diagnoses or results[i].mutant is not None:
+            continue
+        best = max(found.diagnoses, key=lambda e: counts[e.identity])
+        results[i].diagnosis = best.finding
+
+
+def _has_values(value: Any) -> bool:
+    """True if a value holds something to compare beyond its kind: not only empty tensors."""
+    if isinstance(value, torch.Tensor):
+        return value.numel() > 0
+    if isinstance(value, (list, tuple)):
+        return any(_has_values(item) for item in value)
+    return True
 
 
 def _agree(mutant: Expected, want: Expected, rule: Comparison, params: list[str]) -> bool:

@@ -24,12 +24,16 @@ class CaseResult:
     finding: Finding | None = None
     hint: Text | None = None
     mutant: str | None = None
+    diagnosis: Finding | None = None  # what the result equals, from the reference (diagnoses.py)
 
     def message(self, lang: str) -> str:
         """One sentence for the student (values only for public cases)."""
         if self.finding is None:
             return render(Finding("passed"), lang)
-        sentence = render(self.finding, lang, hidden=self.visibility == "hidden")
+        hidden = self.visibility == "hidden"
+        sentence = render(self.finding, lang, hidden=hidden)
+        if self.diagnosis is not None:
+            sentence += (" " if lang == "en" else "") + render(self.diagnosis, lang, hidden=hidden)
         if self.hint:
             sentence += " " + render(Finding("hint", {"hint": pick(self.hint, lang)}), lang)
         return sentence
