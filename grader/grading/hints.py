@@ -69,7 +69,7 @@ def attach_hints(
         for index, (_, function) in enumerate(mutants):
             outcome = call_trusted(function, cases[i].args)
             # A mutant counts only where it is itself wrong: elsewhere its mistake does not show.
-            if _agree(outcome, expected[i], rule, params) or not _matches(outcome, outcomes[i], rule, params):
+            if agree(outcome, expected[i], rule, params) or not _matches(outcome, outcomes[i], rule, params):
                 continue
             # One that returns no number to compare (an empty tensor) matches saying nothing.
             if isinstance(outcome, Returned) and not _has_values(outcome.value):
@@ -82,7 +82,7 @@ def attach_hints(
             calls = diagnosed < MAX_CASES
             diagnosed += calls
             for explanation in explanations(exercise, cases[i], want, deadline, call_reference=calls):
-                if _agree(explanation.outcome, want, rule, params):
+                if agree(explanation.outcome, want, rule, params):
                     continue
                 if _matches(explanation.outcome, outcomes[i], rule, params):
                     if explanation.finding is None:
@@ -145,8 +145,8 @@ def _has_values(value: Any) -> bool:
     return True
 
 
-def _agree(mutant: Expected, want: Expected, rule: Comparison, params: list[str]) -> bool:
-    """True if the mutant's outcome is what the reference gives (it is not wrong here)."""
+def agree(mutant: Expected, want: Expected, rule: Comparison, params: list[str]) -> bool:
+    """True if a trusted call's outcome (a mutant's) is the reference's: it is not wrong here."""
     if isinstance(want, Raised) or isinstance(mutant, Raised):
         return isinstance(want, Raised) and isinstance(mutant, Raised) and want.type_name == mutant.type_name
     return (

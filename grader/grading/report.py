@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from grader.grading.exercise import Text, pick
 from grader.i18n.messages import Finding, render, where
+
+if TYPE_CHECKING:
+    from grader.grading.counterexample import Counterexample
 
 Status = Literal["passed", "failed", "invalid"]
 FlagKind = Literal["banned", "banned_runtime", "introspection", "tampered", "cell_error"]
@@ -73,6 +76,7 @@ class Report:
     problem: Finding | None = None
     mutants_matched: list[str] = field(default_factory=list)
     mechanisms: dict[str, bool] = field(default_factory=dict)
+    counterexample: Counterexample | None = None  # a new input that shows a hidden failure
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON object of ``grader grade --json`` and of the API."""
@@ -97,4 +101,5 @@ class Report:
             "output": self.output,
             "output_truncated": self.output_truncated,
             "hidden_output_bytes": self.hidden_output_bytes,
+            "counterexample": self.counterexample.to_dict(lang) if self.counterexample else None,
         }
