@@ -1,11 +1,12 @@
 """Known mistakes and generic diagnoses: tell a failed case what the student's outcome equals.
 
-An explanation is shown on a case only when the match says something specific: it is wrong there
-(it differs from the reference), the student's outcome matches it, and no other explanation
-matches as well (another mutant, a generic diagnosis, or a trivial one: zeros, the reference's
-values merely attached to a graph). A mutant's hint is shown when it is the only explanation on
-at least one case; then on every case where it matches and no diagnosis does. Diagnoses
-(``grader.grading.diagnoses``) speak on the failed cases that no mutant explains.
+A mutant is recognised on a failed case (``CaseResult.mutant``, ``Report.mutants_matched``) where
+it is itself wrong (it differs from the reference) and the student's outcome matches it, unless
+the match is trivial: a result of zeros matches as well (a tolerance too loose to tell), or the
+mutant returns nothing to compare (an empty tensor). Its hint is shown only where the match is
+also specific: no other mutant, no generic diagnosis and not the reference's values merely
+attached to a graph explain the outcome as well. Elsewhere the diagnosis that explains the most
+failed cases (``grader.grading.diagnoses``) is shown instead.
 """
 
 from __future__ import annotations
@@ -34,8 +35,13 @@ class _Seen:
     """What matches the student's outcome on one failed case."""
 
     mutants: list[int]
-    diagnoses: list[Explanation]
-    trivial: bool
+    diagnoses: list[Explanation]  # the generic diagnoses that are shown
+    generic: bool  # a generic explanation matches (a shown diagnosis, or a silent one)
+    trivial: bool  # zeros match, or a mutant's empty result: a match there says nothing
+
+    def specific(self) -> bool:
+        """True if exactly one mutant, and nothing else, explains the outcome."""
+        return len(self.mutants) == 1 and not self.generic and not self.trivial
 
 
 def attach_hints(
@@ -65,7 +71,7 @@ def attach_hints(
     diagnosed = 0
     for i in failed:
         rule = cases[i].comparison or exercise.comparison
-        hits, trivial = [], False
+        hits, trivial, generic = [], False, False
         for index, (_, function) in enumerate(mutants):
             outcome = call_trusted(function, cases[i].args)
             # A mutant counts only where it is itself wrong: elsewhere its mistake does not show.
@@ -84,12 +90,15 @@ def attach_hints(
             for explanation in explanations(exercise, cases[i], want, deadline, call_reference=calls):
                 if agree(explanation.outcome, want, rule, params):
                     continue
-                if _matches(explanation.outcome, outcomes[i], rule, params):
-                    if explanation.finding is None:
-                        trivial = True
-                    else:
+                if not _matches(explanation.outcome, outcomes[i], rule, params):
+                    continue
+                if explanation.identity == ("zeros",):
+                    trivial = True
+                else:
+                    generic = True
+                    if explanation.finding is not None:
                         diagnoses.append(explanation)
-        seen[i] = _Seen(hits, diagnoses, trivial)
+        seen[i] = _Seen(hits, diagnoses, generic, trivial)
     matched = _give_mutant_hints(mutants, seen, results)
     _give_diagnoses(seen, results)
     return matched
@@ -98,39 +107,37 @@ def attach_hints(
 def _give_mutant_hints(
     mutants: Sequence[tuple[Mutant, Any]], seen: dict[int, _Seen], results: list[CaseResult]
 ) -> list[str]:
-    """Mutants that are the only explanation somewhere, most such cases first, each hinted on
-    the cases where it matches and no diagnosis does."""
-    alone: dict[int, int] = {}
+    """Recognise mutants, the one matching the most cases first; give the hint where specific."""
+    counts: dict[int, int] = {}
     for found in seen.values():
-        if len(found.mutants) == 1 and not found.diagnoses and not found.trivial:
-            alone[found.mutants[0]] = alone.get(found.mutants[0], 0) + 1
+        for index in found.mutants if not found.trivial else []:
+            counts[index] = counts.get(index, 0) + 1
     matched = []
-    for index in sorted(alone, key=lambda m: (-alone[m], m)):
+    for index in sorted(counts, key=lambda m: (-counts[m], m)):
         mutant = mutants[index][0]
         fresh = [
             i
             for i, found in seen.items()
-            if index in found.mutants
-            and not found.diagnoses
-            and not found.trivial
-            and results[i].mutant is None
+            if index in found.mutants and not found.trivial and results[i].mutant is None
         ]
         for i in fresh:
-            results[i].mutant, results[i].hint = mutant.name, mutant.hint
+            results[i].mutant = mutant.name
+            if seen[i].specific():
+                results[i].hint = mutant.hint
         if fresh:
             matched.append(mutant.name)
     return matched
 
 
 def _give_diagnoses(seen: dict[int, _Seen], results: list[CaseResult]) -> None:
-    """The diagnosis that explains the most cases first, on the cases no mutant explains."""
+    """The diagnosis that explains the most cases first, on the cases without a mutant's hint."""
     counts: dict[tuple[Any, ...], int] = {}
     for found in seen.values():
         if not found.trivial:
             for explanation in found.diagnoses:
                 counts[explanation.identity] = counts.get(explanation.identity, 0) + 1
     for i, found in seen.items():
-        if found.trivial or not found.diagnoses or results[i].mutant is not None:
+        if found.trivial or not found.diagnoses or results[i].hint is not None:
             continue
         best = max(found.diagnoses, key=lambda e: counts[e.identity])
         results[i].diagnosis = best.finding

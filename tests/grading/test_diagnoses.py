@@ -86,11 +86,13 @@ def test_precision_is_named(sandbox: Sandbox) -> None:
     assert "computed in float32" in failed[0].message("en")
 
 
-def test_a_diagnosis_makes_a_mutant_that_says_the_same_silent(sandbox: Sandbox) -> None:
+def test_a_diagnosis_speaks_for_a_mutant_that_says_the_same(sandbox: Sandbox) -> None:
     # The "sign slip" mutant negates every gradient: the generic diagnosis says so already.
     source = CASES[-1][1]
     report = graded("autograd.chain_rule_grads", source, sandbox)
-    assert report.mutants_matched == [] and all(t.hint is None for t in report.tests)
+    assert report.mutants_matched == ["sign slip: dL/dy = +1"]  # recognised, for the instructor
+    assert all(t.hint is None for t in report.tests)
+    assert all(t.diagnosis is not None for t in report.tests if not t.passed)
 
 
 def test_a_right_answer_gets_no_diagnosis(sandbox: Sandbox) -> None:
@@ -108,3 +110,18 @@ def test_the_reference_calls_stop_at_the_deadline() -> None:
     on_time = explanations(exercise, case, want, deadline=float("inf"))
     assert not any(e.identity[0] == "swap" for e in late)
     assert any(e.identity[0] == "swap" for e in on_time)
+
+
+def test_a_mutant_hint_only_on_the_cases_where_nothing_else_fits(sandbox: Sandbox) -> None:
+    from grader.grading.engine import grade
+    from grader.grading.source_loader import load_text
+    from tests.exercises_for_tests import L1
+
+    # Twice the l1 norm: on the public vector of length 2 that is also "times the size of x".
+    report = grade(L1, load_text("def l1(x):\n    return 2 * x.abs().sum()\n"), sandbox, seed=3)
+    small = report.tests[0]
+    assert small.name == "small" and small.mutant == "twice" and small.hint is None
+    assert small.diagnosis is not None and small.diagnosis.key == "diagnosis_times"
+    longer = [t for t in report.tests if t.name == "random vector"]
+    assert longer and longer[0].hint is not None and longer[0].diagnosis is None
+    assert report.mutants_matched == ["twice"]
