@@ -210,15 +210,15 @@ TEMPLATES: dict[str, _T] = {
     },
     "diagnosis_times": {
         "en": "Your result equals the reference multiplied by {size} ({value}): a sum where a mean is asked?",
-        "zh": "你的结果等于正确结果乘以{size}（{value}）：是不是该求平均却求了和？",
+        "zh": "你的结果等于正确结果乘以 {size}（{value}）：是不是该求平均却求了和？",
         "hidden_en": "Your result equals the reference multiplied by {size}: a sum where a mean is asked?",
-        "hidden_zh": "你的结果等于正确结果乘以{size}：是不是该求平均却求了和？",
+        "hidden_zh": "你的结果等于正确结果乘以 {size}：是不是该求平均却求了和？",
     },
     "diagnosis_divided": {
         "en": "Your result equals the reference divided by {size} ({value}): a mean where a sum is asked?",
-        "zh": "你的结果等于正确结果除以{size}（{value}）：是不是该求和却求了平均？",
+        "zh": "你的结果等于正确结果除以 {size}（{value}）：是不是该求和却求了平均？",
         "hidden_en": "Your result equals the reference divided by {size}: a mean where a sum is asked?",
-        "hidden_zh": "你的结果等于正确结果除以{size}：是不是该求和却求了平均？",
+        "hidden_zh": "你的结果等于正确结果除以 {size}：是不是该求和却求了平均？",
     },
     "diagnosis_precision": {
         "en": "Your result equals the reference computed in {dtype}: compute in the inputs' own dtype.",

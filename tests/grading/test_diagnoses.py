@@ -25,7 +25,7 @@ CASES = [
         "    return float(((y - (w * x + b)) ** 2).sum())\n",
         "Your result equals the reference multiplied by the size of dimension 0 of `points` (3): "
         "a sum where a mean is asked?",
-        "你的结果等于正确结果乘以`points` 第 0 维的长度（3）：是不是该求平均却求了和？",
+        "你的结果等于正确结果乘以 `points` 第 0 维的长度（3）：是不是该求平均却求了和？",
     ),
     (
         "linalg.outer",
