@@ -12,6 +12,7 @@ function runs on the candidates in the sandbox, in one extra run with its own sh
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ from grader.grading.source_loader import Source
 from grader.grading.trusted import Expected, Raised, call_trusted, copy_value
 from grader.i18n.messages import Finding, render
 from worker.sandbox.contract import CaseOutcome, Runner
+
+_log = logging.getLogger(__name__)
 
 # The search's bounds: failing hidden cases it starts from, candidates in all, and the wall
 # time of the one sandbox run that tries them.
@@ -88,7 +91,25 @@ def find_counterexample(
     expected: list[Expected],
     results: list[CaseResult],
 ) -> Counterexample | None:
-    """The smallest candidate input on which the student's function is judged wrong, or None."""
+    """The smallest candidate input on which the student's function is judged wrong, or None.
+
+    The search only adds to a grading that is complete: if it fails (an exercise whose inputs
+    it cannot shrink, a sandbox fault), the report goes without it and the fault is logged."""
+    try:
+        return _search(exercise, source, runner, cases, expected, results)
+    except Exception:
+        _log.exception("counterexample search failed for %s", exercise.slug)
+        return None
+
+
+def _search(
+    exercise: Exercise,
+    source: Source,
+    runner: Runner,
+    cases: list[Case],
+    expected: list[Expected],
+    results: list[CaseResult],
+) -> Counterexample | None:
     failing = [
         (case, want)
         for case, want, result in zip(cases, expected, results, strict=True)

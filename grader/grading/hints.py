@@ -11,6 +11,7 @@ failed cases (``grader.grading.diagnoses``) is shown instead.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from grader.grading.judge import mutation_finding
 from grader.grading.report import CaseResult
 from grader.grading.trusted import Expected, Raised, Returned, call_trusted
 from worker.sandbox.contract import CaseOutcome
+
+_log = logging.getLogger(__name__)
 
 # Findings that say the student broke a rule, not that the result is wrong: a mutant that
 # happens to give the same values would explain nothing there.
@@ -87,7 +90,7 @@ def attach_hints(
         if isinstance(want, Returned) and outcomes[i].status == "returned":
             calls = diagnosed < MAX_CASES
             diagnosed += calls
-            for explanation in explanations(exercise, cases[i], want, deadline, call_reference=calls):
+            for explanation in _explanations(exercise, cases[i], want, deadline, calls):
                 if agree(explanation.outcome, want, rule, params):
                     continue
                 if not _matches(explanation.outcome, outcomes[i], rule, params):
@@ -102,6 +105,18 @@ def attach_hints(
     matched = _give_mutant_hints(mutants, seen, results)
     _give_diagnoses(seen, results)
     return matched
+
+
+def _explanations(
+    exercise: Exercise, case: Case, want: Returned, deadline: float, calls: bool
+) -> list[Explanation]:
+    """The case's generic explanations; none if computing them fails (they only add to a
+    finding that is complete without them: the fault is logged, the grading goes on)."""
+    try:
+        return explanations(exercise, case, want, deadline, call_reference=calls)
+    except Exception:
+        _log.exception("diagnoses failed for %s, case %r", exercise.slug, case.name)
+        return []
 
 
 def _give_mutant_hints(

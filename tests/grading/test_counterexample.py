@@ -137,3 +137,13 @@ def test_a_search_that_runs_out_of_time_shows_nothing(
     assert [t.name for t in report.tests if not t.passed] == ["no rows (m = 0)"]
     assert report.counterexample is None
     assert time.monotonic() - started < 5
+
+
+def test_a_failing_search_leaves_the_grading_whole(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> list[Any]:
+        raise RuntimeError("cannot shrink")
+
+    monkeypatch.setattr(counterexample, "_candidates", broken)
+    report = graded("linalg.matvec", MATVEC_STACK, sandbox)
+    assert report.status == "failed" and report.counterexample is None
+    assert [t.name for t in report.tests if not t.passed] == ["no rows (m = 0)"]
