@@ -20,6 +20,7 @@ from typing import Any
 import torch
 
 from grader.grading.compare import format_value
+from grader.grading.diagnoses import identical
 from grader.grading.exercise import Case, Exercise
 from grader.grading.hints import agree
 from grader.grading.judge import judge
@@ -221,24 +222,9 @@ def _candidates(
         found += [
             (case.name, Case(case.name, args, case.weight, case.comparison), want)
             for args in made
-            if not _same(args, case.args)
+            if not identical(args, case.args)
         ]
     return found
-
-
-def _same(a: Any, b: Any) -> bool:
-    """True if two inputs are equal all the way down (a tensor's shape, dtype and values)."""
-    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
-        return (
-            isinstance(a, torch.Tensor)
-            and isinstance(b, torch.Tensor)
-            and a.shape == b.shape
-            and a.dtype == b.dtype
-            and bool(torch.equal(a.detach(), b.detach()))
-        )
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return type(a) is type(b) and a == b
 
 
 def _all_sizes(value: Any, sizes: set[int]) -> None:

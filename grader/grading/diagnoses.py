@@ -178,7 +178,7 @@ def _swapped(exercise: Exercise, case: Case, want: Returned, deadline: float) ->
         for j in range(i + 1, len(args)):
             if tried >= MAX_SWAPS or time.monotonic() > deadline:
                 return
-            if not _same_kind(args[i], args[j]) or _identical(args[i], args[j]):
+            if not _same_kind(args[i], args[j]) or identical(args[i], args[j]):
                 continue
             tried += 1
             swapped = list(args)
@@ -203,10 +203,19 @@ def _same_kind(a: Any, b: Any) -> bool:
     return type(a) is type(b) and isinstance(a, (int, float, tuple, list)) and not isinstance(a, bool)
 
 
-def _identical(a: Any, b: Any) -> bool:
-    if isinstance(a, torch.Tensor):
-        return a.shape == b.shape and a.dtype == b.dtype and bool(torch.equal(a, b))
-    return bool(a == b)
+def identical(a: Any, b: Any) -> bool:
+    """True if two arguments are equal all the way down (swapping them would change nothing)."""
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return (
+            isinstance(a, torch.Tensor)
+            and isinstance(b, torch.Tensor)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(torch.equal(a.detach(), b.detach()))
+        )
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and bool(a == b)
 
 
 def _axis_positions(exercise: Exercise, case: Case) -> list[int]:
