@@ -28,6 +28,13 @@ CASES = [
         "你的结果等于正确结果乘以 `points` 第 0 维的长度（3）：是不是该求平均却求了和？",
     ),
     (
+        "optim.sgd_step",
+        "def sgd_step(params, grads, lr):\n"
+        "    return [(g - lr * p).detach() for p, g in zip(params, grads)]\n",
+        "Your result equals the reference with `params` and `grads` swapped.",
+        "你的结果等于把 `params` 和 `grads` 对调之后的正确结果。",
+    ),
+    (
         "linalg.outer",
         "def outer(a, b):\n    return b[:, None] * a[None, :]\n",
         "Your result equals the reference transposed.",
