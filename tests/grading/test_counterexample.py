@@ -147,3 +147,22 @@ def test_a_failing_search_leaves_the_grading_whole(sandbox: Sandbox, monkeypatch
     report = graded("linalg.matvec", MATVEC_STACK, sandbox)
     assert report.status == "failed" and report.counterexample is None
     assert [t.name for t in report.tests if not t.passed] == ["no rows (m = 0)"]
+
+
+def test_the_hidden_values_never_reach_the_counterexample(sandbox: Sandbox) -> None:
+    import json
+
+    from grader.grading.engine import grade
+    from grader.grading.source_loader import load_text
+    from tests.exercises_for_tests import DOT, HIDDEN_MARK
+
+    # Wrong on even lengths only: the public (3) and random (5) cases pass, "marked" (4, filled
+    # with HIDDEN_MARK) fails; its new draw is the same fixed values, so only shrunk ones remain.
+    source = "def dot(a, b):\n    return (a * b).sum() + (1.0 if a.numel() % 2 == 0 else 0.0)\n"
+    report = grade(DOT, load_text(source), sandbox, seed=3)
+    assert [t.name for t in report.tests if not t.passed] == ["marked"]
+    for lang in ("en", "zh"):
+        shown = report.to_dict(lang)["counterexample"]
+        assert shown is not None and shown["case"] == "marked"
+        assert str(int(HIDDEN_MARK)) not in json.dumps(shown, ensure_ascii=False)
+        assert all(len(arg["value"]) < 40 for arg in shown["input"])  # small, readable inputs
