@@ -36,10 +36,17 @@ class CaseResult:
         hidden = self.visibility == "hidden"
         sentence = render(self.finding, lang, hidden=hidden)
         if self.diagnosis is not None:
-            sentence += (" " if lang == "en" else "") + render(self.diagnosis, lang, hidden=hidden)
+            sentence = _end(sentence, lang) + render(self.diagnosis, lang, hidden=hidden)
         if self.hint:
             sentence += " " + render(Finding("hint", {"hint": pick(self.hint, lang)}), lang)
         return sentence
+
+
+def _end(sentence: str, lang: str) -> str:
+    """The sentence closed, ready for the next one (the findings have no full stop)."""
+    if lang == "zh":
+        return sentence if sentence.endswith(("。", "？", "！", "）", ".", "?")) else sentence + "。"
+    return sentence + (" " if sentence.endswith((".", "?", "!", ")")) else ". ")
 
 
 @dataclass(frozen=True)
