@@ -132,3 +132,9 @@ def test_a_mutant_hint_only_on_the_cases_where_nothing_else_fits(sandbox: Sandbo
     longer = [t for t in report.tests if t.name == "random vector"]
     assert longer and longer[0].hint is not None and longer[0].diagnosis is None
     assert report.mutants_matched == ["twice"]
+
+
+def test_the_diagnosis_is_a_sentence_of_its_own(sandbox: Sandbox) -> None:
+    report = graded("optim.mse_line", CASES[0][1], sandbox)
+    first = next(t for t in report.tests if not t.passed)
+    assert ". Your result equals" in first.message("en") and "。你的结果等于" in first.message("zh")
