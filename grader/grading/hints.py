@@ -78,7 +78,8 @@ def attach_hints(
         for index, (_, function) in enumerate(mutants):
             outcome = call_trusted(function, cases[i].args)
             # A mutant counts only where it is itself wrong: elsewhere its mistake does not show.
-            if agree(outcome, expected[i], rule, params) or not _matches(outcome, outcomes[i], rule, params):
+            # (The match first: most outcomes differ from the student's, and cheaply.)
+            if not _matches(outcome, outcomes[i], rule, params) or agree(outcome, expected[i], rule, params):
                 continue
             # One that returns no number to compare (an empty tensor) matches saying nothing.
             if isinstance(outcome, Returned) and not _has_values(outcome.value):
@@ -91,9 +92,9 @@ def attach_hints(
             calls = diagnosed < MAX_CASES
             diagnosed += calls
             for explanation in _explanations(exercise, cases[i], want, deadline, calls):
-                if agree(explanation.outcome, want, rule, params):
-                    continue
                 if not _matches(explanation.outcome, outcomes[i], rule, params):
+                    continue
+                if agree(explanation.outcome, want, rule, params):
                     continue
                 if explanation.identity == ("zeros",):
                     trivial = True
