@@ -41,6 +41,7 @@ class _Seen:
     diagnoses: list[Explanation]  # the generic diagnoses that are shown
     generic: bool  # a generic explanation matches (a shown diagnosis, or a silent one)
     trivial: bool  # zeros match, or a mutant's empty result: a match there says nothing
+    called: bool = False  # the reference was called on changed arguments for this case
 
     def specific(self) -> bool:
         """True if exactly one mutant, and nothing else, explains the outcome."""
@@ -54,10 +55,8 @@ def attach_hints(
     results: list[CaseResult],
     outcomes: list[CaseOutcome],
 ) -> list[str]:
-    """Give failed cases the hint of the mutant, or else the diagnosis, that their outcome
-    specifically matches; the names of the mutants whose hints were given."""
-    from grader.grading.mutants import mutant_functions
-
+    """Recognise the mutant each failed case's outcome matches, give its hint where the match
+    is specific and the best diagnosis elsewhere; the names of the mutants recognised."""
     failed = [
         i
         for i, r in enumerate(results)
@@ -67,45 +66,59 @@ def attach_hints(
     ]
     if not failed:
         return []
-    params = exercise.parameter_names()
+    from grader.grading.mutants import mutant_functions
+
     mutants = mutant_functions(exercise)
     deadline = deadline_from_now()
     seen: dict[int, _Seen] = {}
-    diagnosed = 0
     for i in failed:
-        rule = cases[i].comparison or exercise.comparison
-        hits, trivial, generic = [], False, False
-        for index, (_, function) in enumerate(mutants):
-            outcome = call_trusted(function, cases[i].args)
-            # A mutant counts only where it is itself wrong: elsewhere its mistake does not show.
-            # (The match first: most outcomes differ from the student's, and cheaply.)
-            if not _matches(outcome, outcomes[i], rule, params) or agree(outcome, expected[i], rule, params):
-                continue
-            # One that returns no number to compare (an empty tensor) matches saying nothing.
-            if isinstance(outcome, Returned) and not _has_values(outcome.value):
-                trivial = True
-            else:
-                hits.append(index)
-        diagnoses: list[Explanation] = []
-        want = expected[i]
-        if isinstance(want, Returned) and outcomes[i].status == "returned":
-            calls = diagnosed < MAX_CASES
-            diagnosed += calls
-            for explanation in _explanations(exercise, cases[i], want, deadline, calls):
-                if not _matches(explanation.outcome, outcomes[i], rule, params):
-                    continue
-                if agree(explanation.outcome, want, rule, params):
-                    continue
-                if explanation.identity == ("zeros",):
-                    trivial = True
-                else:
-                    generic = True
-                    if explanation.finding is not None:
-                        diagnoses.append(explanation)
-        seen[i] = _Seen(hits, diagnoses, generic, trivial)
+        # The reference's own calls on at most MAX_CASES cases: the value transforms on all.
+        calls = sum(1 for found in seen.values() if found.called) < MAX_CASES
+        seen[i] = _what_matches(exercise, mutants, cases[i], expected[i], outcomes[i], deadline, calls)
     matched = _give_mutant_hints(mutants, seen, results)
     _give_diagnoses(seen, results)
     return matched
+
+
+def _what_matches(
+    exercise: Exercise,
+    mutants: Sequence[tuple[Mutant, Any]],
+    case: Case,
+    want: Expected,
+    got: CaseOutcome,
+    deadline: float,
+    calls: bool,
+) -> _Seen:
+    """The mutants and generic explanations that are wrong on the case and match its outcome."""
+    rule = case.comparison or exercise.comparison
+    params = exercise.parameter_names()
+    found = _Seen([], [], generic=False, trivial=False)
+    for index, (_, function) in enumerate(mutants):
+        outcome = call_trusted(function, case.args)
+        # A mutant counts only where it is itself wrong: elsewhere its mistake does not show.
+        # (The match first: most outcomes differ from the student's, and cheaply.)
+        if not _matches(outcome, got, rule, params) or agree(outcome, want, rule, params):
+            continue
+        # One that returns no number to compare (an empty tensor) matches saying nothing.
+        if isinstance(outcome, Returned) and not _has_values(outcome.value):
+            found.trivial = True
+        else:
+            found.mutants.append(index)
+    if not isinstance(want, Returned) or got.status != "returned":
+        return found
+    found.called = calls
+    for explanation in _explanations(exercise, case, want, deadline, calls):
+        if not _matches(explanation.outcome, got, rule, params) or agree(
+            explanation.outcome, want, rule, params
+        ):
+            continue
+        if explanation.identity == ("zeros",):
+            found.trivial = True
+        else:
+            found.generic = True
+            if explanation.finding is not None:
+                found.diagnoses.append(explanation)
+    return found
 
 
 def _explanations(
