@@ -136,7 +136,7 @@ def test_a_search_that_runs_out_of_time_shows_nothing(
     report = graded("linalg.matvec", source, sandbox)
     assert [t.name for t in report.tests if not t.passed] == ["no rows (m = 0)"]
     assert report.counterexample is None
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # the hanging candidate was stopped at the cap
 
 
 def test_a_failing_search_leaves_the_grading_whole(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
