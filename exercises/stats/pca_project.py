@@ -55,10 +55,13 @@ def pca_project(X, k):
     return centred @ Vh[:, :k]
 """,
         text(
-            "torch.linalg.svd returns Vh = Vᵀ: the principal directions are the ROWS of Vh "
-            "(the columns of V). Take Vh[:k] and transpose it to get a (d, k) matrix.",
-            "torch.linalg.svd 返回的是 Vh = Vᵀ：主方向是 Vh 的行（也就是 V 的列）。"
-            "请取 Vh[:k] 再转置，得到 (d, k) 的矩阵。",
+            "Your result is the centred data projected onto the first k COLUMNS of Vh (the "
+            "first k ROWS of V), not onto the principal directions. torch.linalg.svd returns "
+            "Vh = Vᵀ, whose ROWS are the directions: use Vh[:k].T. torch.svd returns V itself, "
+            "whose COLUMNS are the directions: use V[:, :k] (V[idx] picks rows).",
+            "你的结果是把中心化的数据投影到 Vh 的前 k 列（即 V 的前 k 行）上，而不是主方向上。"
+            "torch.linalg.svd 返回的是 Vh = Vᵀ，它的每一行是一个主方向：请用 Vh[:k].T。"
+            "torch.svd 返回的是 V 本身，它的每一列是一个主方向：请用 V[:, :k]（V[idx] 取的是行）。",
         ),
     ),
     Mutant(
@@ -109,10 +112,50 @@ def pca_project(X, k):
     return U[:, :k]
 """,
         text(
-            "The columns of U have length 1: they are the projections divided by the singular "
-            "values. The projected data are centred @ Vh[:k].T, which equals U[:, :k] * S[:k].",
-            "U 的每一列长度为 1：它们是投影结果再除以奇异值。投影后的数据是 "
+            "Every column of your result has length 1: these are the columns of U, the "
+            "projections divided by the singular values. The projected data are "
+            "centred @ Vh[:k].T, which equals U[:, :k] * S[:k].",
+            "你的结果每一列的长度都是 1：这是 U 的列，也就是投影结果再除以奇异值。投影后的数据是 "
             "centred @ Vh[:k].T，也就等于 U[:, :k] * S[:k]。",
+        ),
+    ),
+    Mutant(
+        "divides by the standard deviation",
+        """
+import torch
+
+def pca_project(X, k):
+    standardized = (X - X.mean(dim=0)) / X.std(dim=0)
+    U, S, Vh = torch.linalg.svd(standardized, full_matrices=False)
+    return standardized @ Vh[:k].T
+""",
+        text(
+            "Your result is the PCA of the data scaled to unit variance per feature (each "
+            "column divided by its standard deviation). This exercise asks for the PCA of the "
+            "centred data: subtract the column means, and do not divide by the standard deviation.",
+            "你的结果是把每个特征缩放到单位方差（每一列除以它的标准差）之后的 PCA。"
+            "本题要求的是中心化数据的 PCA：只减去每一列的均值，不要除以标准差。",
+        ),
+    ),
+    Mutant(
+        "divides by the standard deviation and takes rows of V",
+        """
+import torch
+
+def pca_project(X, k):
+    standardized = (X - X.mean(dim=0)) / X.std(dim=0)
+    U, S, V = torch.svd(standardized)
+    indx = torch.argsort(S, descending=True)[:k]
+    return standardized @ V[indx].T
+""",
+        text(
+            "Two things differ from PCA of the centred data. Your result divides every column "
+            "by its standard deviation (only subtract the mean), and it projects onto ROWS of V "
+            "(V[idx] picks rows): torch.svd returns V, whose COLUMNS are the principal "
+            "directions, so take V[:, :k].",
+            "你的结果与中心化数据的 PCA 有两处不同：一是把每一列除以了它的标准差（只需减去均值）；"
+            "二是投影到了 V 的行上（V[idx] 取的是行）：torch.svd 返回的是 V，它的每一列才是主方向，"
+            "所以应取 V[:, :k]。",
         ),
     ),
     Mutant(

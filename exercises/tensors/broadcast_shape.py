@@ -212,7 +212,8 @@ The rule:
    is 1; the result takes the other size (so 1 against 0 gives 0).
 3. If some position does not fit (3 against 4, or 0 against 3), raise `ValueError`.
 
-Return a tuple of ints. A shape may be the empty tuple `()` (a 0-dim tensor).
+Return a tuple of ints (a list of ints is accepted too, like every sequence the checker
+compares). A shape may be the empty tuple `()` (a 0-dim tensor).
 
 Examples:
 - `broadcast_shape((2, 3), (3,))` is `(2, 3)`: (3,) is read as (1, 3).
@@ -231,7 +232,7 @@ Plain Python (loops, `zip`, `reversed`, tuples) is all you need.""",
    （所以 1 对 0 的结果是 0）。
 3. 只要有一个位置不兼容（例如 3 对 4，或 0 对 3），就抛出 `ValueError`。
 
-返回一个由整数组成的元组。形状也可能是空元组 `()`（即 0 维张量的形状）。
+返回一个由整数组成的元组（和其他序列一样，返回整数列表也算对）。形状也可能是空元组 `()`（即 0 维张量的形状）。
 
 例子：
 - `broadcast_shape((2, 3), (3,))` 的结果是 `(2, 3)`：(3,) 被看作 (1, 3)。

@@ -28,6 +28,10 @@ LABELS = {
         "truncated": "(output truncated)",
         "points": "points",
         "banned": "Not allowed",
+        "counterexample": "Counterexample (a new input like the failed hidden case {case!r})",
+        "input": "input",
+        "expected": "expected",
+        "actual": "yours",
     },
     "zh": {
         "public": "公开",
@@ -41,6 +45,10 @@ LABELS = {
         "truncated": "（输出已截断）",
         "points": "分",
         "banned": "禁止使用",
+        "counterexample": "反例（与未通过的隐藏用例 {case!r} 同类的新输入）",
+        "input": "输入",
+        "expected": "应为",
+        "actual": "你的结果",
     },
 }
 
@@ -65,6 +73,8 @@ def result_text(data: dict[str, Any], lang: str) -> str:
         )
         if not test["passed"]:
             lines.append(f"       {test['message']}")
+    if data.get("counterexample"):
+        lines += counterexample_lines(data["counterexample"], lang)
     if data.get("flags"):
         lines.append(f"{words['flags']}:")
         lines += [f"  {f['kind']}: {f['name']} {f.get('where', '')}".rstrip() for f in data["flags"]]
@@ -76,6 +86,17 @@ def result_text(data: dict[str, Any], lang: str) -> str:
     if data.get("hidden_output_bytes"):
         lines.append(words["hidden_output"].format(n=data["hidden_output_bytes"]))
     return "\n".join(lines)
+
+
+def counterexample_lines(example: dict[str, Any], lang: str) -> list[str]:
+    """A counterexample of the report JSON as terminal lines."""
+    words = LABELS[lang]
+    lines = [words["counterexample"].format(case=case_name(example["case"], lang)) + ":"]
+    lines += [f"  {words['input']}: {arg['name']} = {arg['value']}" for arg in example["input"]]
+    lines.append(f"  {words['expected']}: {example['expected']}")
+    lines.append(f"  {words['actual']}: {example['actual']}")
+    lines.append(f"  {example['message']}")
+    return lines
 
 
 def statement_text(exercise: Exercise, lang: str) -> str:

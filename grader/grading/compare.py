@@ -50,7 +50,26 @@ def describe_type(value: Any) -> dict[str, str]:
     if value is None:
         return {"en": "None", "zh": "None"}
     name = type(value).__name__
-    return {"en": f"a {name}", "zh": f"{name} 类型的值"}
+    article = "an" if name[:1] in "aeiou" else "a"
+    return {"en": f"{article} {name}", "zh": f"{name} 类型的值"}
+
+
+# How to turn a numpy value into what was asked for (numpy's scalars and arrays reach the
+# grader only as their type's name: the wire carries no numpy).
+_CONVERSIONS = {
+    "float": "float(...)",
+    "int": "int(...)",
+    "bool": "bool(...)",
+    "tensor": "torch.as_tensor(...)",
+}
+
+
+def type_finding(actual: Any, wanted: str, path: str) -> Finding:
+    """A wrong type, with the conversion to write when the value is numpy's."""
+    params: dict[str, Any] = {"actual": describe_type(actual), "expected": KINDS[wanted]}
+    if isinstance(actual, Other) and actual.type_name.startswith("numpy.") and wanted in _CONVERSIONS:
+        return Finding("type_numpy", {**params, "convert": _CONVERSIONS[wanted]}, path)
+    return Finding("type", params, path)
 
 
 def shape_text(shape: torch.Size | tuple[int, ...]) -> str:
@@ -98,9 +117,9 @@ def compare(expected: Any, actual: Any, rule: Comparison, path: str = "") -> Fin
     if isinstance(expected, torch.Tensor):
         return _compare_tensor(expected, actual, rule, path)
     if isinstance(expected, bool):
-        return _compare_exact(expected, _as_python(actual, bool), KINDS["bool"], path, actual)
+        return _compare_exact(expected, _as_python(actual, bool), "bool", path, actual)
     if isinstance(expected, int):
-        return _compare_exact(expected, _as_python(actual, int), KINDS["int"], path, actual)
+        return _compare_exact(expected, _as_python(actual, int), "int", path, actual)
     if isinstance(expected, float):
         return _compare_float(expected, actual, rule, path)
     if isinstance(expected, (tuple, list)):
@@ -125,11 +144,9 @@ def _as_python(value: Any, kind: type) -> Any:
     return value
 
 
-def _compare_exact(
-    expected: Any, converted: Any, wanted: dict[str, str], path: str, actual: Any
-) -> Finding | None:
+def _compare_exact(expected: Any, converted: Any, wanted: str, path: str, actual: Any) -> Finding | None:
     if type(converted) is not type(expected):
-        return Finding("type", {"actual": describe_type(actual), "expected": wanted}, path)
+        return type_finding(actual, wanted, path)
     if converted != expected:
         return Finding("value", {"actual": repr(converted), "expected": repr(expected)}, path)
     return None
@@ -141,7 +158,7 @@ def _compare_float(expected: float, actual: Any, rule: Comparison, path: str) ->
     if type(actual) is int:
         actual = float(actual)
     if type(actual) is not float:
-        return Finding("type", {"actual": describe_type(actual), "expected": KINDS["float"]}, path)
+        return type_finding(actual, "float", path)
     rtol = rule.rtol if rule.rtol is not None else SCALAR_TOLERANCE[0]
     atol = rule.atol if rule.atol is not None else SCALAR_TOLERANCE[1]
     got, want = (
@@ -179,7 +196,7 @@ def _compare_tensor(expected: torch.Tensor, actual: Any, rule: Comparison, path:
         if rule.float_for_tensor and expected.dim() == 0 and type(actual) in (int, float):
             actual = torch.tensor(actual, dtype=expected.dtype)
         else:
-            return Finding("type", {"actual": describe_type(actual), "expected": KINDS["tensor"]}, path)
+            return type_finding(actual, "tensor", path)
     if actual.shape != expected.shape:
         return Finding(
             _shape_key(tuple(actual.shape), tuple(expected.shape)),
@@ -207,10 +224,15 @@ def _dtype_name(dtype: torch.dtype) -> str:
 
 
 def _shape_key(actual: tuple[int, ...], expected: tuple[int, ...]) -> str:
-    """Name the likely slip behind a shape mismatch."""
-    if len(actual) + 1 == len(expected) and _drop_ones(expected) == _drop_ones(actual):
+    """Name the likely slip behind a shape mismatch.
+
+    A lost or extra size-1 dimension reads as keepdim only beside a dimension of another size:
+    () against (1,) is a single-sample case, where a missing broadcast or a missing sum looks
+    the same, and asking about keepdim points at the wrong cause."""
+    kept = _drop_ones(expected)
+    if len(actual) + 1 == len(expected) and kept and kept == _drop_ones(actual):
         return "shape_keepdim"
-    if len(actual) == len(expected) + 1 and _drop_ones(actual) == _drop_ones(expected):
+    if len(actual) == len(expected) + 1 and kept and _drop_ones(actual) == kept:
         return "shape_extra_dim"
     if len(actual) == len(expected) >= 2 and actual == expected[::-1]:
         return "shape_transposed"

@@ -7,6 +7,7 @@ copies of each case's inputs; only the student's code runs in the sandbox.
 
 from __future__ import annotations
 
+from grader.grading.counterexample import find_counterexample, wanted
 from grader.grading.exercise import Case, Exercise
 from grader.grading.findings import (
     load_problem,
@@ -108,6 +109,10 @@ def grade(
             )
         )
     matched = attach_hints(exercise, cases, expected, results, run.cases)
+    # Hidden cases only failed: a new, small input that shows the difference (one short run).
+    counterexample = (
+        find_counterexample(exercise, source, runner, cases, expected, results) if wanted(results) else None
+    )
     passed_weight = sum(case.weight for case, r in zip(cases, results, strict=True) if r.passed)
     score = exercise.points * passed_weight / weights  # exact at full marks, unlike a sum of parts
     report = Report(
@@ -122,6 +127,7 @@ def grade(
         hidden_output_bytes=run.hidden_output_bytes,
         mutants_matched=matched,
         mechanisms=run.mechanisms,
+        counterexample=counterexample,
     )
     if probe and report.status != "passed":
         probed_cases = [*cases[:public], *probes]

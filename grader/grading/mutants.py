@@ -30,3 +30,14 @@ def mutant_functions(exercise: Exercise) -> tuple[tuple[Mutant, Callable[..., An
             (m, load_function(m.source, exercise.function, f"mutant {m.name}")) for m in exercise.mutants
         )
     return _COMPILED[key]
+
+
+_SOLUTIONS: dict[tuple[str, str], Callable[..., Any]] = {}
+
+
+def solution_function(exercise: Exercise) -> Callable[..., Any]:
+    """The exercise's own solution, compiled once per process and version (our code: trusted)."""
+    key = (exercise.slug, exercise.solution)
+    if key not in _SOLUTIONS:
+        _SOLUTIONS[key] = load_function(exercise.solution, exercise.function, "solution")
+    return _SOLUTIONS[key]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from grader.grading.exercise import Text, pick
 from grader.grading.fingerprint import Behaviour
 from grader.i18n.messages import Finding, render, where
+
+if TYPE_CHECKING:
+    from grader.grading.counterexample import Counterexample
 
 Status = Literal["passed", "failed", "invalid"]
 FlagKind = Literal["banned", "banned_runtime", "introspection", "tampered", "cell_error"]
@@ -25,15 +28,26 @@ class CaseResult:
     finding: Finding | None = None
     hint: Text | None = None
     mutant: str | None = None
+    diagnosis: Finding | None = None  # what the result equals, from the reference (diagnoses.py)
 
     def message(self, lang: str) -> str:
         """One sentence for the student (values only for public cases)."""
         if self.finding is None:
             return render(Finding("passed"), lang)
-        sentence = render(self.finding, lang, hidden=self.visibility == "hidden")
+        hidden = self.visibility == "hidden"
+        sentence = render(self.finding, lang, hidden=hidden)
+        if self.diagnosis is not None:
+            sentence = _end(sentence, lang) + render(self.diagnosis, lang, hidden=hidden)
         if self.hint:
             sentence += " " + render(Finding("hint", {"hint": pick(self.hint, lang)}), lang)
         return sentence
+
+
+def _end(sentence: str, lang: str) -> str:
+    """The sentence closed, ready for the next one (the findings have no full stop)."""
+    if lang == "zh":
+        return sentence if sentence.endswith(("。", "？", "！", "）", ".", "?")) else sentence + "。"
+    return sentence + (" " if sentence.endswith((".", "?", "!", ")")) else ". ")
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,7 @@ class Report:
     mutants_matched: list[str] = field(default_factory=list)
     mechanisms: dict[str, bool] = field(default_factory=dict)
     behaviour: Behaviour | None = None  # short of full marks, when graded with probes
+    counterexample: Counterexample | None = None  # a new input that shows a hidden failure
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON object of ``grader grade --json`` and of the API."""
@@ -95,4 +110,5 @@ class Report:
             "output": self.output,
             "output_truncated": self.output_truncated,
             "hidden_output_bytes": self.hidden_output_bytes,
+            "counterexample": self.counterexample.to_dict(lang) if self.counterexample else None,
         }

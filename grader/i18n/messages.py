@@ -28,6 +28,10 @@ TEMPLATES: dict[str, _T] = {
         "en": "returned {actual} but expected {expected}",
         "zh": "返回了 {actual}，但应返回 {expected}",
     },
+    "type_numpy": {
+        "en": "returned {actual} but expected {expected}: convert it with {convert}",
+        "zh": "返回了 {actual}，但应返回 {expected}：请用 {convert} 转换",
+    },
     "shape": {
         "en": "shape {actual} but expected {expected}",
         "zh": "形状为 {actual}，但应为 {expected}",
@@ -76,10 +80,12 @@ TEMPLATES: dict[str, _T] = {
         "hidden_zh": "有 {count} 处出现 NaN，应为有限值（溢出或 0/0？）",
     },
     "inf": {
-        "en": "{actual} at {index} where {expected} was expected (overflow?)",
-        "zh": "位置 {index} 出现 {actual}，应为 {expected}（溢出？）",
-        "hidden_en": "inf in {count} place(s) where finite values were expected (overflow?)",
-        "hidden_zh": "有 {count} 处出现 inf，应为有限值（溢出？）",
+        "en": "{actual} at {index} where {expected} was expected "
+        "(an overflow, or a division by a number that underflowed to 0?)",
+        "zh": "位置 {index} 出现 {actual}，应为 {expected}（溢出，或者除以了一个下溢成 0 的数？）",
+        "hidden_en": "inf in {count} place(s) where finite values were expected "
+        "(an overflow, or a division by a number that underflowed to 0?)",
+        "hidden_zh": "有 {count} 处出现 inf，应为有限值（溢出，或者除以了一个下溢成 0 的数？）",
     },
     "values": {
         "en": "{count} of {total} values differ; largest error {error} at {index} "
@@ -179,6 +185,45 @@ TEMPLATES: dict[str, _T] = {
         "zh": "干扰了评测器对 torch 运算的记录",
     },
     "hint": {"en": "Hint: {hint}", "zh": "提示：{hint}"},
+    # Generic diagnoses: what a wrong result equals (grader.grading.diagnoses).
+    "diagnosis_swapped": {
+        "en": "Your result equals the reference with `{first}` and `{second}` swapped.",
+        "zh": "你的结果等于把 `{first}` 和 `{second}` 对调之后的正确结果。",
+    },
+    "diagnosis_axis": {
+        "en": "Your result equals the reference with `{name}` = {value}: is it the right axis?",
+        "zh": "你的结果等于 `{name}` = {value} 时的正确结果：维度用对了吗？",
+        "hidden_en": "Your result equals the reference along another axis: check how you use `{name}`.",
+        "hidden_zh": "你的结果等于沿另一个维度计算的正确结果：请检查 `{name}` 的用法。",
+    },
+    "diagnosis_keepdim": {
+        "en": "Your result equals the reference with keepdim={value}.",
+        "zh": "你的结果等于 keepdim={value} 时的正确结果。",
+    },
+    "diagnosis_transposed": {
+        "en": "Your result equals the reference transposed.",
+        "zh": "你的结果等于正确结果的转置。",
+    },
+    "diagnosis_negated": {
+        "en": "Your result equals the reference with the opposite sign: a sign slip?",
+        "zh": "你的结果等于正确结果取相反数：是不是符号弄反了？",
+    },
+    "diagnosis_times": {
+        "en": "Your result equals the reference multiplied by {size} ({value}): a sum where a mean is asked?",
+        "zh": "你的结果等于正确结果乘以 {size}（{value}）：是不是该求平均却求了和？",
+        "hidden_en": "Your result equals the reference multiplied by {size}: a sum where a mean is asked?",
+        "hidden_zh": "你的结果等于正确结果乘以 {size}：是不是该求平均却求了和？",
+    },
+    "diagnosis_divided": {
+        "en": "Your result equals the reference divided by {size} ({value}): a mean where a sum is asked?",
+        "zh": "你的结果等于正确结果除以 {size}（{value}）：是不是该求和却求了平均？",
+        "hidden_en": "Your result equals the reference divided by {size}: a mean where a sum is asked?",
+        "hidden_zh": "你的结果等于正确结果除以 {size}：是不是该求和却求了平均？",
+    },
+    "diagnosis_precision": {
+        "en": "Your result equals the reference computed in {dtype}: compute in the inputs' own dtype.",
+        "zh": "你的结果等于用 {dtype} 计算出的正确结果：请用输入本身的数据类型计算。",
+    },
     # Whole-submission problems.
     "syntax_error": {
         "en": "syntax error{where}: {message}",

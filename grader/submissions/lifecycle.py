@@ -146,6 +146,11 @@ def record_report(session: Session, job: GradingJob, report: Report, grading_ms:
             "output_truncated": report.output_truncated,
             "hidden_output_bytes": report.hidden_output_bytes,
             "mutants_matched": report.mutants_matched,
+            "counterexample": (
+                {lang: report.counterexample.to_dict(lang) for lang in ("en", "zh")}
+                if report.counterexample
+                else None
+            ),
         },
     }
     if job.regrade:

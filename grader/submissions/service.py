@@ -193,6 +193,7 @@ def present(row: Submission, lang: str, *, full: bool = True) -> dict[str, Any]:
             "flags": report.get("flags", []),
             "output": report.get("output", ""),
             "output_truncated": report.get("output_truncated", False),
+            "counterexample": (report.get("counterexample") or {}).get(lang),
             "error": "the grader failed; it will be looked at" if row.status == Status.error else None,
         }
     )

@@ -44,6 +44,24 @@ SUBMISSION = {
         },
         "flags": {"type": "array", "items": {"type": "object"}},
         "output": {"type": "string"},
+        "counterexample": {
+            "type": ["object", "null"],
+            "description": "only hidden cases failed: a new small input on which the function differs "
+            "from the reference (never a hidden case's values)",
+            "properties": {
+                "case": {"type": "string", "description": "the hidden case it was made from"},
+                "input": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"}, "value": {"type": "string"}},
+                    },
+                },
+                "expected": {"type": "string"},
+                "actual": {"type": "string"},
+                "message": {"type": "string"},
+            },
+        },
         "created_at": {"type": "string", "format": "date-time"},
         "graded_at": {"type": ["string", "null"], "format": "date-time"},
     },

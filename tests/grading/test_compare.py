@@ -127,7 +127,9 @@ def test_list_for_tuple_and_item_paths() -> None:
 
 def test_wrong_types_are_named() -> None:
     finding = compare(torch.zeros(2), Other("numpy.ndarray"), RULE)
-    assert render(finding, "en") == "returned numpy.ndarray but expected a torch.Tensor"
+    assert render(finding, "en") == (
+        "returned numpy.ndarray but expected a torch.Tensor: convert it with torch.as_tensor(...)"
+    )
     assert compare(torch.zeros(2), None, RULE).key == "type"
 
 

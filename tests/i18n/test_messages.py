@@ -30,6 +30,12 @@ PARAMS = {
     "found": "class",
     "line": 4,
     "message_zh": "m",
+    "first": "a",
+    "second": "b",
+    "value": "V1",
+    "size": "the size of dimension 0 of `x`",
+    "dtype": "float32",
+    "convert": "float(...)",
 }
 
 
@@ -46,7 +52,7 @@ def test_every_template_renders(key: str, lang: str) -> None:
 def test_hidden_forms_leave_values_out(key: str) -> None:
     for lang in ("en", "zh"):
         sentence = render(Finding(key, PARAMS), lang, hidden=True)
-        assert "A1" not in sentence and "[1]" not in sentence
+        assert "A1" not in sentence and "[1]" not in sentence and "V1" not in sentence
         if key != "expected_raise":  # there "expected" is an exception type, not a value
             assert "E1" not in sentence
 

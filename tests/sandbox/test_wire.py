@@ -49,6 +49,20 @@ def test_tensors_round_trip_exactly(dtype: torch.dtype) -> None:
     assert back.dtype == dtype and back.shape == t.shape and torch.equal(back, t)
 
 
+def test_a_float_subclass_is_a_float_and_numpy_float32_is_not() -> None:
+    import numpy as np
+
+    class Loud(float):
+        def hex(self) -> str:  # what the subclass overrides is not what is sent
+            return "0x1p+10"
+
+    back = _round_trip(np.float64(0.1))
+    assert type(back) is float and back == 0.1
+    assert _round_trip(Loud(2.5)) == 2.5
+    other = _round_trip(np.float32(0.5))
+    assert isinstance(other, wire.Other) and other.type_name == "numpy.float32"
+
+
 def test_special_floats_grad_and_views() -> None:
     assert _round_trip(float("inf")) == float("inf")
     assert _round_trip(float("nan")) != _round_trip(float("nan"))

@@ -84,6 +84,10 @@ class _Encoder:
             return {"t": "int", "v": str(value)}
         if kind is float:
             return {"t": "float", "v": value.hex()}
+        if isinstance(value, float):
+            # numpy.float64 is a float: carried as one (float.hex reads the double itself,
+            # whatever the subclass overrides). numpy.float32 is not, and stays "other".
+            return {"t": "float", "v": float.hex(value)}
         if kind is str:
             return {"t": "str", "v": value[: DEFAULT_LIMITS.max_str]}
         if kind is list or kind is tuple:
