@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -94,6 +95,11 @@ def open_session(url: str) -> Session:
 
 
 _AFTER_COMMIT = "grader.after_commit"
+
+
+def dialect_insert(session: Session) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT ... DO UPDATE (PostgreSQL and SQLite alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:

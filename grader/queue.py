@@ -201,8 +201,8 @@ def regrade_after_commit(session: Session, settings: Settings, batch_id: int) ->
 
 
 def after_commit_send(session: Session, settings: Settings, task: str, *args: Any, **kwargs: Any) -> None:
-    """Send task ``task`` with these arguments once the session commits (an LTI score send: a
-    broker that is down loses it, and the gradebook's "send again" sends it later)."""
+    """Send task ``task`` with these arguments once the session commits (an LTI score send: one
+    a broker that is down loses is sent again by the sweep, from ``grader.lti.outbox``)."""
 
     def send() -> None:
         try:

@@ -105,25 +105,24 @@ def deliver_webhook(self: GraderTask, submission_id: int) -> str:
     return "delivered" if outcome.ok else "failed"
 
 
-LTI_SEND_ATTEMPTS = 6  # with backoff 10 s, 20 s, 40 s, 80 s, 160 s: about five minutes
-
-
-@shared_task(base=GraderTask, name=queue.LTI_SCORE, bind=True, max_retries=LTI_SEND_ATTEMPTS - 1)
+@shared_task(base=GraderTask, name=queue.LTI_SCORE, bind=True, max_retries=passback.SEND_ATTEMPTS - 1)
 def send_lti_score(self: GraderTask, assignment_id: int, user_id: int, force: bool = False) -> str:
     """Send a student's assignment total to the LMS's line item; retried with backoff while the
     platform fails (each attempt's error is kept for the gradebook page)."""
+    retries = self.request.retries
+    last = retries >= passback.SEND_ATTEMPTS - 1
     outcome = passback.send_score(
-        self.transaction, self.settings.secret_key(), assignment_id, user_id, force=force
+        self.transaction, self.settings.secret_key(), assignment_id, user_id, force=force, last_attempt=last
     )
-    if outcome.retryable and self.request.retries < LTI_SEND_ATTEMPTS - 1:
-        raise self.retry(countdown=min(10 * 2**self.request.retries, 600))
+    if outcome.retryable and not last:
+        raise self.retry(countdown=passback.retry_delay(retries))
     return outcome.status
 
 
 @shared_task(base=GraderTask, name=queue.SWEEP, bind=True)
 def sweep(self: GraderTask) -> int:
-    """Send again what a worker claimed and stopped reporting on, or what the broker lost;
-    returns how many submissions were sent (0 when another sweep holds the lease)."""
+    """Send again what a worker claimed and stopped reporting on, or what the broker lost (LMS
+    score sends too); returns how many submissions were sent (0 when another sweep holds the lease)."""
     settings = self.settings
     try:
         broker_empty = queue.waiting_messages(self.app) == 0
@@ -144,12 +143,14 @@ def sweep(self: GraderTask) -> int:
         queue.grade_after_commit(session, settings, plan.submissions)
         for batch_id in plan.regrades:
             queue.regrade_after_commit(session, settings, batch_id)
-    if plan.submissions or plan.regrades:
+        scores = passback.send_lost_after_commit(session, settings) if broker_empty else 0
+    if plan.submissions or plan.regrades or scores:
         log.warning(
-            "sweep sent again %d abandoned and %d lost submission(s) and %d regrade(s): %s",
+            "sweep sent again %d abandoned and %d lost submission(s), %d regrade(s) and %d LMS score(s): %s",
             len(plan.abandoned),
             len(plan.lost),
             len(plan.regrades),
+            scores,
             plan.submissions[:20],
         )
     return len(plan.submissions)

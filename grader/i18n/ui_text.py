@@ -796,6 +796,7 @@ UI: dict[str, tuple[str, str]] = {
     "lti.sent": ("Sent to the LMS", "已发送至 LMS"),
     "lti.send_failed": ("failed", "发送失败"),
     "lti.not_sent": ("not sent yet", "尚未发送"),
+    "lti.owed": ("waiting to be sent", "等待发送"),
     "lti.send_again": ("Send again", "重新发送"),
     "lti.sending": ("{name}'s total is being sent to the LMS.", "正在将 {name} 的总分发送至 LMS。"),
     "lti.not_from_lms": (

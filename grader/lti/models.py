@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grader.db import Base
@@ -126,10 +126,14 @@ class LineItem(Base):
 
 
 class ScoreSent(Base):
-    """The last score sent (or tried) for a student on an assignment: what, when, and the error."""
+    """The last score sent (or tried) for a student on an assignment: what, when, and the error;
+    and whether a send is still owed (``wanted_at``: see ``grader.lti.outbox``)."""
 
     __tablename__ = "lti_scores"
-    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "user_id"),
+        Index("ix_lti_scores_wanted_at", "wanted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
@@ -140,3 +144,5 @@ class ScoreSent(Base):
     sent_at: Mapped[datetime | None]  # the last success
     tried_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(1000))  # the last attempt's, None after a success
+    wanted_at: Mapped[datetime | None]  # a send owed since then; cleared by its final outcome
+    wanted_force: Mapped[bool] = mapped_column(default=False)  # owed even if the total is unchanged

@@ -4,7 +4,8 @@ applied (``reports.assignment_grades``), sent to the assignment's line item in t
 Sent after every graded submission to the assignment and whenever a date or an extension may
 change the grade; each send is a task (``grader.queue.LTI_SCORE``) that plans in one
 transaction, talks to the platform with none open, and records what happened in another. A
-total equal to the last one sent is not sent again unless asked ("send again")."""
+total equal to the last one sent is not sent again unless asked ("send again"). The transaction
+that asks for a send also marks it owed (``outbox``), so a send the broker loses is not lost."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from grader import queue
 from grader.accounts.models import User
 from grader.assignments.models import Assignment
-from grader.lti import ags, claims, keys
+from grader.lti import ags, claims, keys, outbox
 from grader.lti.errors import PlatformUnreachable
 from grader.lti.models import Context, Identity, LineItem, Platform, ScoreSent
 from grader.lti.service_token import Client, access_token
@@ -31,6 +32,15 @@ from grader.submissions.models import Submission
 from grader.times import now
 
 SCOPES = (claims.SCOPE_LINEITEM, claims.SCOPE_LINEITEM_READ, claims.SCOPE_SCORE)
+SEND_ATTEMPTS = 6  # with backoff 10 s, 20 s, 40 s, 80 s, 160 s: about five minutes
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds to wait before the next attempt, after ``retries`` retries."""
+    return min(10 * 2**retries, 600)
+
+
+LONGEST_BACKOFF_SECONDS = retry_delay(SEND_ATTEMPTS - 2)
 
 
 def _context(session: Session, course_id: int) -> Context | None:
@@ -56,6 +66,7 @@ def send_after_commit(
     session commits; returns how many sends were registered."""
     students = lti_students(session, assignment, user_ids)
     assignment_id = assignment.id
+    outbox.want(session, assignment_id, students)
     for user_id in students:
         queue.after_commit_send(session, settings, queue.LTI_SCORE, assignment_id, user_id)
     return len(students)
@@ -80,8 +91,24 @@ def send_again_after_commit(
     user_id = session.scalar(select(User.id).where(User.username == username))
     if user_id is None or not lti_students(session, assignment, [user_id]):
         return False
+    outbox.want(session, assignment.id, [user_id], force=True)
     queue.after_commit_send(session, settings, queue.LTI_SCORE, assignment.id, user_id, force=True)
     return True
+
+
+def send_lost_after_commit(session: Session, settings: Settings) -> int:
+    """The sweep's part: send again the sends owed past the sweep's window and quiet for longer
+    than a retry waits (call under the sweep's lease, when the broker holds no message)."""
+    owed = outbox.owed_and_lost(
+        session,
+        waiting_after_seconds=settings.sweep_after_seconds,
+        quiet_after_seconds=LONGEST_BACKOFF_SECONDS + 60,
+    )
+    for send in owed:
+        queue.after_commit_send(
+            session, settings, queue.LTI_SCORE, send.assignment_id, send.user_id, force=send.force
+        )
+    return len(owed)
 
 
 def after_grading(session: Session, settings: Settings, submission_id: int) -> None:
@@ -232,16 +259,27 @@ Transaction = Callable[[], AbstractContextManager[Session]]
 
 
 def send_score(
-    transaction: Transaction, secret_key: str, assignment_id: int, user_id: int, *, force: bool = False
+    transaction: Transaction,
+    secret_key: str,
+    assignment_id: int,
+    user_id: int,
+    *,
+    force: bool = False,
+    last_attempt: bool = True,
 ) -> Outcome:
     """One send (the task's body): plan in a transaction, find or create the line item, POST the
-    score with no transaction open, record the outcome in a last transaction."""
+    score with no transaction open, record the outcome in a last transaction. A final outcome
+    (anything but a failure worth retrying before the ``last_attempt``) settles what was owed."""
+    started = now()
     try:
         with transaction() as session:
             plan = plan_send(session, secret_key, assignment_id, user_id, force=force)
+            if plan is None:
+                outbox.settled(session, assignment_id, user_id, started)
     except PlatformUnreachable as exc:
         with transaction() as session:
             record(session, assignment_id, user_id, None, str(exc))
+            outbox.settled(session, assignment_id, user_id, started)
         return Outcome("failed", str(exc))
     if plan is None:
         return Outcome("unchanged")
@@ -254,6 +292,8 @@ def send_score(
         error, retryable = str(exc), not isinstance(exc, ags.Refused)
     with transaction() as session:
         record(session, assignment_id, user_id, plan.score, error)
+        if not retryable or last_attempt:
+            outbox.settled(session, assignment_id, user_id, started)
     return Outcome("failed" if error else "sent", error, retryable)
 
 

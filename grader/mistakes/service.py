@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from grader.accounts.models import Role, User
 from grader.assignments import service as assignments
 from grader.assignments.models import Assignment, AssignmentExercise
 from grader.courses import service as courses
+from grader.db import dialect_insert
 from grader.errors import Forbidden, Invalid, NotFound
 from grader.grading.report import Report
 from grader.mistakes.models import MistakeEntry, MistakeGroup, MistakeMember
@@ -44,11 +44,6 @@ class Graded:
     assignment_id: int | None
 
 
-def _insert(session: Session) -> Any:
-    """The dialect's INSERT, which has ON CONFLICT ... DO UPDATE (PostgreSQL and SQLite alike)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def place(session: Session, graded: Graded, report: Report, *, regrade: bool) -> None:
     """Put a recorded grading in the group of its behaviour (none at full marks), with the
     group's hint if it has one. A regrade's previous grading leaves its group first."""
@@ -59,7 +54,7 @@ def place(session: Session, graded: Graded, report: Report, *, regrade: bool) ->
         return
     mutant = report.mutants_matched[0] if report.mutants_matched else None
     g = _GROUPS.c
-    row = _insert(session)(_GROUPS).values(
+    row = dialect_insert(session)(_GROUPS).values(
         exercise_slug=graded.exercise_slug,
         exercise_version_id=graded.exercise_version_id,
         fingerprint=behaviour.digest,
@@ -106,7 +101,7 @@ def _add_member(session: Session, group_id: int, user_id: int, change: int) -> N
     """Count ``change`` submissions more of a student in a group; the group's student count
     follows when the student joins it or leaves it."""
     m, g = _MEMBERS.c, _GROUPS.c
-    row = _insert(session)(_MEMBERS).values(group_id=group_id, user_id=user_id, submissions=change)
+    row = dialect_insert(session)(_MEMBERS).values(group_id=group_id, user_id=user_id, submissions=change)
     count = session.execute(
         row.on_conflict_do_update(
             index_elements=[m.group_id, m.user_id], set_={"submissions": m.submissions + change}

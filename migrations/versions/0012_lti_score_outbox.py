@@ -1,0 +1,35 @@
+"""LTI score sends owed: the transaction that makes a send necessary marks the student's row
+(``wanted_at``, ``wanted_force``), the send's final outcome clears it, and the sweep sends again
+what stayed owed while the broker held nothing (a broker down at commit, or one that lost its
+queue, no longer loses a grade on its way to the LMS).
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-03 07:30:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("lti_scores", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("wanted_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("wanted_force", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.create_index("ix_lti_scores_wanted_at", ["wanted_at"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("lti_scores", schema=None) as batch_op:
+        batch_op.drop_index("ix_lti_scores_wanted_at")
+        batch_op.drop_column("wanted_force")
+        batch_op.drop_column("wanted_at")
