@@ -12,6 +12,13 @@ import click
 from grader.cli.service import database_session, load_settings
 
 
+def _scope_words(scope: str) -> str:
+    """What a platform's instructor scope lets its LMS instructors do, in words (the dashboard's)."""
+    from grader.i18n.ui_text import translate
+
+    return translate(f"lti.scope_{scope}", "en")
+
+
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -30,18 +37,35 @@ def lti_group() -> None:
 @click.option("--login-url", required=True, help="the platform's OIDC authorization endpoint")
 @click.option("--token-url", required=True, help="the platform's OAuth2 token endpoint")
 @click.option("--jwks-url", required=True, help="the platform's public keys (JWKS)")
+@click.option(
+    "--instructor-scope",
+    type=click.Choice(["course", "service"]),
+    default=None,
+    help="what the LMS's instructors may do here: 'course' (staff of their LMS courses only; the"
+    " default for a new platform) or 'service' (also the dashboard and every course's data)",
+)
 def add_platform_cmd(
-    issuer: str, client_id: str, deployment_id: str, login_url: str, token_url: str, jwks_url: str
+    issuer: str,
+    client_id: str,
+    deployment_id: str,
+    login_url: str,
+    token_url: str,
+    jwks_url: str,
+    instructor_scope: str | None,
 ) -> None:
     """Register a platform, or add a deployment to one registered already."""
     from grader.lti import registry
 
-    fields = registry.PlatformFields(issuer, client_id, deployment_id, login_url, token_url, jwks_url)
+    fields = registry.PlatformFields(
+        issuer, client_id, deployment_id, login_url, token_url, jwks_url, instructor_scope
+    )
     with database_session() as session:
         platform, new = registry.add_platform(session, fields)
         count = len(platform.deployments)
+        scope = platform.instructor_scope
     said = "added" if new else "already had"
     click.echo(f"{issuer} (client id {client_id}): {said} deployment {deployment_id}; {count} in all")
+    click.echo(f"its LMS instructors: {_scope_words(scope)}")
 
 
 @lti_group.group("platforms", invoke_without_command=True)
@@ -65,6 +89,7 @@ def platforms_group(context: click.Context, as_json: bool) -> None:
             f"{row['issuer']}  client id {row['client_id']}  deployments {', '.join(row['deployments'])}"
         )
         click.echo(f"    login {row['login_url']}\n    token {row['token_url']}\n    jwks  {row['jwks_url']}")
+        click.echo(f"    its LMS instructors: {_scope_words(row['instructor_scope'])}")
 
 
 @platforms_group.command("remove")

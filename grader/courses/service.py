@@ -46,6 +46,14 @@ def create_course(
     create courses; a code in use is a Conflict."""
     if actor.role not in (Role.instructor, Role.admin):
         raise Forbidden("only instructors and admins create courses")
+    return open_course(session, actor, code, title, term=term, timezone=timezone)
+
+
+def open_course(
+    session: Session, instructor: User, code: str, title: str, *, term: str = "", timezone: str = "UTC"
+) -> Course:
+    """A new course with this instructor, whatever their role in the service: for the course an
+    LMS's instructor opens at their first launch (the platform's registration is the permission)."""
     if not isinstance(code, str) or not CODE.fullmatch(code):
         raise Invalid(
             "code: 2 to 40 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit "
@@ -57,14 +65,14 @@ def create_course(
     if not isinstance(term, str) or len(term) > 80:
         raise Invalid("term: at most 80 characters", "term")
     course = Course(code=code, title=title.strip(), term=term.strip(), timezone=check_timezone(timezone))
-    course.created_by = actor.id
+    course.created_by = instructor.id
     try:
         with session.begin_nested():
             session.add(course)
             session.flush()
     except IntegrityError:
         raise Conflict(f"the course code {code!r} is in use; choose another") from None
-    session.add(Enrollment(course_id=course.id, user_id=actor.id, role=CourseRole.instructor))
+    session.add(Enrollment(course_id=course.id, user_id=instructor.id, role=CourseRole.instructor))
     session.flush()
     return course
 

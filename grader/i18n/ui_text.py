@@ -814,6 +814,16 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "lti.title": ("LTI 1.3: LMS platforms", "LTI 1.3：LMS 平台"),
     "lti.platforms": ("Registered platforms", "已注册的平台"),
+    "lti.instructor_scope": ("The LMS's instructors", "LMS 的教师"),
+    "lti.scope_course": ("staff of their LMS courses only", "仅为其 LMS 课程的教学人员"),
+    "lti.scope_service": (
+        "also instructors of the whole service (the dashboard, every course's data)",
+        "同时为整个服务的教师（仪表板、所有课程的数据）",
+    ),
+    "lti.scope_keep": (
+        "as the platform has it (a new one: staff of their LMS courses only)",
+        "保持平台现有设置（新平台：仅为其 LMS 课程的教学人员）",
+    ),
     "lti.issuer": ("Issuer", "签发者"),
     "lti.deployments": ("Deployments", "部署"),
     "lti.endpoints": ("Endpoints", "端点"),

@@ -26,6 +26,9 @@ class Platform(Base):
     login_url: Mapped[str] = mapped_column(String(1000))
     token_url: Mapped[str] = mapped_column(String(1000))
     jwks_url: Mapped[str] = mapped_column(String(1000))
+    # What the LMS's instructors may do here: "course" (their LMS courses' staff pages only) or
+    # "service" (also the dashboard, every course's data: an instructor of this service).
+    instructor_scope: Mapped[str] = mapped_column(String(10), default="course")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     deployments: Mapped[list[Deployment]] = relationship(

@@ -59,11 +59,13 @@ def user_for(
     session: Session, platform: Platform, sub: str, name: str | None, email: str | None, role: CourseRole
 ) -> User:
     """The user of (platform, sub), created on first sight; name and email follow the LMS; an
-    instructor in the LMS may use the dashboard (a user never loses a role this way)."""
+    instructor in the LMS becomes an instructor of the whole service only on a platform whose
+    ``instructor_scope`` is "service" (a user never loses a role this way)."""
     identity = session.scalar(
         select(Identity).where(Identity.platform_id == platform.id, Identity.sub == sub)
     )
-    wanted = Role.instructor if role == CourseRole.instructor else Role.student
+    service_wide = platform.instructor_scope == "service" and role == CourseRole.instructor
+    wanted = Role.instructor if service_wide else Role.student
     if identity is None:
         user = accounts.create_user(session, _username(session, email, platform, sub), wanted)
         session.add(Identity(platform_id=platform.id, sub=sub, user_id=user.id))
@@ -136,7 +138,7 @@ def context_for(session: Session, launch: Launch, user: User, role: CourseRole) 
         if wanted is not None and str(wanted).strip():
             course = _existing_course(session, str(wanted).strip(), user)
         else:
-            course = courses.create_course(session, user, _course_code(session, launch), title)
+            course = courses.open_course(session, user, _course_code(session, launch), title[:200])
         context = Context(
             platform_id=launch.platform.id,
             deployment_id=launch.deployment_id,

@@ -48,23 +48,43 @@ class PlatformFields:
     login_url: str
     token_url: str
     jwks_url: str
+    instructor_scope: str | None = None  # None: the platform's as it is ("course" when new)
+
+
+INSTRUCTOR_SCOPES = ("course", "service")
+
+
+def _scope(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in INSTRUCTOR_SCOPES:
+        raise Invalid(
+            f"instructor_scope: {value!r} is neither 'course' (the LMS's instructors are staff of their"
+            " courses only) nor 'service' (also instructors of the whole service)",
+            "instructor_scope",
+        )
+    return value
 
 
 def add_platform(session: Session, fields: PlatformFields) -> tuple[Platform, bool]:
     """Register a platform, or add a deployment to the one with this issuer and client id (its
-    endpoints become those given). Returns the platform and whether the deployment is new."""
+    endpoints, and its instructor scope when given, become those given). Returns the platform
+    and whether the deployment is new."""
     issuer = check_url(fields.issuer, "issuer")
     client_id = _text(fields.client_id, "client_id")
     deployment_id = _text(fields.deployment_id, "deployment_id")
     urls = {name: check_url(getattr(fields, name), name) for name in ("login_url", "token_url", "jwks_url")}
+    scope = _scope(fields.instructor_scope)
     platform = find_platform(session, issuer, client_id)
     if platform is None:
-        platform = Platform(issuer=issuer, client_id=client_id, **urls)
+        platform = Platform(issuer=issuer, client_id=client_id, instructor_scope=scope or "course", **urls)
         session.add(platform)
         session.flush()
     else:
         for name, url in urls.items():
             setattr(platform, name, url)
+        if scope is not None:
+            platform.instructor_scope = scope
     known = {deployment.deployment_id for deployment in platform.deployments}
     if deployment_id not in known:
         platform.deployments.append(Deployment(deployment_id=deployment_id))
@@ -114,6 +134,7 @@ def present(platform: Platform) -> dict[str, Any]:
         "login_url": platform.login_url,
         "token_url": platform.token_url,
         "jwks_url": platform.jwks_url,
+        "instructor_scope": platform.instructor_scope,
     }
 
 

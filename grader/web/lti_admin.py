@@ -56,7 +56,8 @@ def add() -> Any:
     """Register a platform (or add a deployment to one); a wrong field: the form again (422)."""
     _admin()
     form = request.form
-    fields = registry.PlatformFields(*(form.get(name, "").strip() for name in FIELDS))
+    given = {name: form.get(name, "").strip() for name in FIELDS}
+    fields = registry.PlatformFields(**given, instructor_scope=form.get("instructor_scope") or None)
     try:
         _platform, new = registry.add_platform(get_db(), fields)
     except Invalid as exc:

@@ -1,7 +1,13 @@
-"""LTI score sends owed: the transaction that makes a send necessary marks the student's row
+"""LTI: score sends owed, and what a platform's instructors may do here.
+
+Score sends owed: the transaction that makes a send necessary marks the student's row
 (``wanted_at``, ``wanted_force``), the send's final outcome clears it, and the sweep sends again
 what stayed owed while the broker held nothing (a broker down at commit, or one that lost its
 queue, no longer loses a grade on its way to the LMS).
+
+A platform's ``instructor_scope``: "course" (an LMS instructor is staff of their LMS courses
+only) or "service" (also an instructor of the whole service). Platforms registered before this
+revision keep what they did ("service"); new registrations default to "course".
 
 Revision ID: 0012
 Revises: 0011
@@ -20,6 +26,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("lti_platforms", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("instructor_scope", sa.String(length=10), nullable=False, server_default="service")
+        )
     with op.batch_alter_table("lti_scores", schema=None) as batch_op:
         batch_op.add_column(sa.Column("wanted_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(
@@ -33,3 +43,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_lti_scores_wanted_at")
         batch_op.drop_column("wanted_force")
         batch_op.drop_column("wanted_at")
+    with op.batch_alter_table("lti_platforms", schema=None) as batch_op:
+        batch_op.drop_column("instructor_scope")

@@ -57,8 +57,14 @@ def test_admins_register_list_and_remove_platforms_and_read_the_tool_config(
     added = admin.post(f"{tool.url}/dashboard/lti/", data=form)
     assert added.status_code == 200 and "registered deployment 1" in added.text
     assert "https://moodle.uni.example/mod/lti/certs.php" in added.text
+    assert moodle_scope(added.text) == "staff of their LMS courses only"  # a new platform's
     wrong = admin.post(f"{tool.url}/dashboard/lti/", data={**form, "token_url": "not a url"})
     assert wrong.status_code == 422 and "token_url" in wrong.text and 'aria-invalid="true"' in wrong.text
+    odd = admin.post(f"{tool.url}/dashboard/lti/", data={**form, "instructor_scope": "everyone"})
+    assert odd.status_code == 422 and "instructor_scope" in odd.text and "&#39;service&#39;" in odd.text
+    widened = admin.post(f"{tool.url}/dashboard/lti/", data={**form, "instructor_scope": "service"})
+    assert widened.status_code == 200
+    assert moodle_scope(widened.text).startswith("also instructors of the whole service")
     removed = admin.post(
         f"{tool.url}/dashboard/lti/remove",
         data={"issuer": form["issuer"], "client_id": "abc", "csrf_token": form["csrf_token"]},
@@ -69,3 +75,9 @@ def test_admins_register_list_and_remove_platforms_and_read_the_tool_config(
     instructor = signed_in(tool, "prof", Role.instructor)
     assert instructor.get(f"{tool.url}/dashboard/lti/").status_code == 403
     assert ">LTI<" not in instructor.get(f"{tool.url}/dashboard/").text
+
+
+def moodle_scope(page: str) -> str:
+    """What the platforms table says of the Moodle platform's instructors."""
+    row = page.split('<tr data-issuer="https://moodle.uni.example">', 1)[1].split("</tr>", 1)[0]
+    return row.split('<td class="instructor-scope">', 1)[1].split("</td>", 1)[0]

@@ -113,7 +113,7 @@ def test_instructor_then_student_launch_into_the_course_and_the_assignment(
         assert context.memberships_url == f"{platform.url}/memberships"
         assert context.lineitems_url == f"{platform.url}/lineitems"
         prof_user = session.scalars(select(User).where(User.username == "pat")).one()
-        assert prof_user.role == Role.instructor
+        assert prof_user.role == Role.student  # a new platform's instructors: staff of their course only
 
     again = launch(tool, platform, "amy")  # the same LMS user: found, not made again
     assert again.status_code == 302

@@ -69,6 +69,7 @@ def test_platforms_added_listed_and_removed_from_the_command_line(tool: Tool, pl
             "login_url": f"{platform.url}/auth",
             "token_url": f"{platform.url}/token",
             "jwks_url": f"{platform.url}/jwks",
+            "instructor_scope": "course",
         }
     ]
     assert platform.url in tool.cli("lti", "platforms").output
