@@ -47,7 +47,14 @@ class Launch:
 def _login(session: Session, form_state: str | None, cookie_state: str | None) -> Login:
     if not form_state:
         raise LaunchRefused("the launch has no state: start it again from the LMS")
-    if not cookie_state or not hmac.compare_digest(form_state, cookie_state):
+    if not cookie_state:
+        raise LaunchRefused(
+            "state mismatch: this browser sent back no cookie of the login. Either the launch did not start"
+            " in this browser, or the browser blocks the tool's cookies inside the LMS's page (Safari does"
+            " by default, and so do many private windows): open the link in a new tab, or ask the"
+            " instructor to set it to open in a new window; then start it again from the LMS"
+        )
+    if not hmac.compare_digest(form_state, cookie_state):
         raise LaunchRefused(
             "state mismatch: this launch did not start in this browser (or its cookies are blocked); "
             "start it again from the LMS"

@@ -182,6 +182,8 @@ def test_state_and_nonce_are_bound_to_the_browser_and_used_once(tool: Tool, plat
     thief = requests.Session()  # the form without this browser's state cookie
     stolen = thief.post(action, data=fields, allow_redirects=False)
     assert stolen.status_code == 400 and "state mismatch" in stolen.text
+    assert "blocks the tool&#39;s cookies inside the LMS&#39;s page" in stolen.text  # and what to do
+    assert "open the link in a new tab" in stolen.text
     thief.cookies.set(state_cookie(fields["state"]), "something-else", path="/lti/")
     assert "state mismatch" in thief.post(action, data=fields, allow_redirects=False).text
     assert signed_in_as(tool, thief) is None
