@@ -183,7 +183,7 @@ def new_link(session: Session, public_url: str, user: User, actor: User | None) 
     session.add(
         PasswordLink(
             user_id=user.id,
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             created_by=actor.id if actor is not None else None,
             expires_at=expires,
         )
@@ -198,7 +198,7 @@ def password_link(session: Session, token: str) -> PasswordLink:
     row = session.scalar(
         select(PasswordLink)
         .options(joinedload(PasswordLink.user))
-        .where(PasswordLink.token_hash == _digest(token))
+        .where(PasswordLink.token_hash == token_digest(token))
     )
     if row is None:
         raise NotFound("this link is unknown: copy it whole, or ask for a new one")
@@ -248,7 +248,8 @@ def activate_user(session: Session, username: str, actor: User | None = None) ->
     return user
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a secret token (a bearer token, a one-time link): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -256,7 +257,7 @@ def create_token(session: Session, username: str, name: str = "api") -> str:
     """A new bearer token for the user; the token itself is returned once and never stored."""
     user = find_user(session, username)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[:10]))
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=token_digest(token), prefix=token[:10]))
     session.flush()
     return token
 
@@ -264,7 +265,7 @@ def create_token(session: Session, username: str, name: str = "api") -> str:
 def authenticate(session: Session, token: str) -> User:
     """The user a bearer token belongs to; records the token's last use."""
     row = session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _digest(token))
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == token_digest(token))
     )
     if row is None or row.revoked_at is not None:
         raise Unauthenticated("the token is unknown or revoked")

@@ -797,6 +797,23 @@ UI: dict[str, tuple[str, str]] = {
     "lti.send_failed": ("failed", "发送失败"),
     "lti.not_sent": ("not sent yet", "尚未发送"),
     "lti.owed": ("waiting to be sent", "等待发送"),
+    "lti.storage_wait": ("Opening tensor-grader…", "正在打开 tensor-grader……"),
+    "lti.storage_ready": (
+        "Your browser keeps the tool's cookies out of the LMS's page, so tensor-grader opens in a new tab.",
+        "你的浏览器不允许本工具在 LMS 页面内使用 Cookie，因此 tensor-grader 将在新标签页中打开。",
+    ),
+    "lti.storage_open": ("Open tensor-grader in a new tab", "在新标签页中打开 tensor-grader"),
+    "lti.storage_blocked": (
+        "This launch could not be checked: the browser blocks the tool's cookies inside the LMS's page"
+        " and the LMS keeps no state for it. Open the link in a new tab, or ask the instructor to set it"
+        " to open in a new window; then start it again from the LMS.",
+        "无法核验这次启动：浏览器阻止了本工具在 LMS 页面内的 Cookie，LMS 也没有为它保存状态。"
+        "请在新标签页中打开链接，或请教师将其设置为在新窗口中打开，然后从 LMS 重新开始。",
+    ),
+    "lti.storage_failed": (
+        "The launch could not be checked: open the tool again from the LMS.",
+        "无法核验这次启动：请从 LMS 重新打开本工具。",
+    ),
     "lti.send_again": ("Send again", "重新发送"),
     "lti.sending": ("{name}'s total is being sent to the LMS.", "正在将 {name} 的总分发送至 LMS。"),
     "lti.not_from_lms": (

@@ -65,6 +65,22 @@ class ToolKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 
+class Continuation(Base):
+    """A launch validated in a frame whose cookies the browser blocks, to be continued in a new
+    tab: a one-time link (only its hash is kept) that signs the user in there and lands where the
+    launch would have."""
+
+    __tablename__ = "lti_continuations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(1000))
+    deep_link: Mapped[dict[str, Any] | None]  # the deep linking request being answered, if any
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
 class Login(Base):
     """An OIDC login in flight: the state handed to one browser and the nonce the platform must
     put in the id_token; used once."""

@@ -32,6 +32,16 @@ def check_url(value: Any, field: str) -> str:
     return url
 
 
+def origin(url: str | None) -> str | None:
+    """The origin (scheme://host[:port]) of an http(s) URL, or None."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in parts.netloc for c in " ;'\""):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _text(value: Any, field: str, limit: int = 255) -> str:
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
         raise Invalid(f"{field}: 1 to {limit} characters", field)

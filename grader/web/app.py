@@ -114,7 +114,9 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     app.register_blueprint(dashboard.blueprint, url_prefix="/dashboard")
     app.register_blueprint(bank_pages.blueprint, url_prefix="/dashboard/bank")
     app.register_blueprint(account.blueprint)
-    for platform_posts in (lti.login, lti.launch):  # cross-site POSTs of the LMS: the id_token is the proof
+    # Cross-site POSTs of the LMS (the id_token is the proof), and the launch's platform-storage
+    # step (no session to forge: a header no other site's page may send, and the id_token).
+    for platform_posts in (lti.login, lti.launch, lti.launch_from_storage):
         csrf.exempt(platform_posts)
     app.register_blueprint(lti.blueprint, url_prefix="/lti")
     app.register_blueprint(lti_admin.blueprint, url_prefix="/dashboard/lti")

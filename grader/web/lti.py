@@ -9,24 +9,29 @@ would not come with it); over plain HTTP, where browsers refuse SameSite=None, i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from grader.assignments import service as assignments
 from grader.courses import service as courses
 from grader.errors import NotFound
-from grader.lti import claims, deep_linking, keys, oidc, provision
+from grader.lti import claims, continuation, deep_linking, keys, oidc, provision
 from grader.lti import launch as launching
+from grader.lti.errors import LaunchRefused
+from grader.lti.registry import origin
 from grader.web import limits
 from grader.web.common import app_settings
 from grader.web.course_common import me
 from grader.web.db import get_db
-from grader.web.lti_session import allow_framing, origin
+from grader.web.lti_session import allow_framing
 from grader.web.sessions import signed_in, start_session
 
 blueprint = Blueprint("lti", __name__)
 STATE_COOKIE = "lti_state_"  # and the state's first characters
+STORAGE_TARGET = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # a frame's name, or "_parent"
 DEEP_LINK = "lti_deep_link"  # in the session: the deep linking request being answered
 
 
@@ -48,13 +53,39 @@ def jwks() -> Response:
     return response
 
 
+def storage_target(params: Any) -> str | None:
+    """The frame of the LMS's platform storage the LMS names (``lti_storage_target``), if any."""
+    target = str(params.get("lti_storage_target") or "")
+    return target if STORAGE_TARGET.fullmatch(target) else None
+
+
+def _storage_page(step: str, target: str, target_origin: str, state: str, **data: str) -> Response:
+    """A page whose script talks to the LMS's platform storage (``static/lti_storage.js``)."""
+    page = render_template(
+        "lti/storage.html",
+        step=step,
+        target=target,
+        target_origin=target_origin,
+        key=continuation.storage_key(state),
+        state=state,
+        data=data,
+    )
+    return Response(page)
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
 @limits.lti_logins
 def login() -> Any:
-    """OIDC login initiation: redirect to the platform's login URL with a fresh state and nonce."""
+    """OIDC login initiation: redirect to the platform's login URL with a fresh state and nonce
+    (kept in the LMS's platform storage first, when the LMS offers it, and in a cookie)."""
     params = request.form if request.method == "POST" else request.args
     found = oidc.begin_login(get_db(), params, launch_url())
-    response = redirect(found.url)
+    target, platform_origin = storage_target(params), origin(found.url)
+    response: WerkzeugResponse
+    if target is not None and platform_origin is not None:
+        response = _storage_page("store", target, platform_origin, found.state, next=found.url)
+    else:
+        response = redirect(found.url)
     secure = app_settings().secure_cookies
     response.set_cookie(
         state_cookie(found.state),
@@ -74,25 +105,66 @@ def launch() -> Any:
     the custom claim ``assignment`` or the course; a deep linking request goes to the picker."""
     db = get_db()
     state = request.form.get("state", "")
-    found = launching.validate(
-        db, state, request.cookies.get(state_cookie(state)), request.form.get("id_token", "")
-    )
-    landing = provision.provision(db, found)
-    linking = None
-    if found.message_type == claims.DEEP_LINKING_REQUEST:  # refused before any session starts
-        linking = deep_linking.request_of(found, landing.role, landing.course_code)
-    start_session(landing.user_id)
+    cookie = request.cookies.get(state_cookie(state))
+    target = storage_target(request.form)
+    if cookie is None and target is not None:  # no cookie came back: ask the platform's storage
+        platform_origin = continuation.storage_origin(db, state)
+        if platform_origin is not None:
+            id_token = request.form.get("id_token", "")
+            return _storage_page("fetch", target, platform_origin, state, id_token=id_token)
+    found = launching.validate(db, state, cookie, request.form.get("id_token", ""))
+    landed, linking = _land(found)
+    start_session(landed.user_id)
     allow_framing(found.platform.issuer, found.platform.login_url, request.headers.get("Origin"))
     if linking is not None:
-        session[DEEP_LINK] = linking.as_dict()
-        target = url_for("lti.pick")
-    elif landing.assignment_id is not None:
+        session[DEEP_LINK] = linking
+    response = redirect(landed.target)
+    response.delete_cookie(state_cookie(state), path="/lti/")
+    return response
+
+
+def _land(found: launching.Launch) -> tuple[continuation.Continued, dict[str, Any] | None]:
+    """What a valid launch does here, and where it lands (with the deep linking request)."""
+    landing = provision.provision(get_db(), found)
+    if found.message_type == claims.DEEP_LINKING_REQUEST:  # refused before any session starts
+        linking = deep_linking.request_of(found, landing.role, landing.course_code).as_dict()
+        return continuation.Continued(landing.user_id, url_for("lti.pick"), linking), linking
+    if landing.assignment_id is not None:
         target = url_for("courses.assignment", code=landing.course_code, assignment_id=landing.assignment_id)
     else:
         target = url_for("courses.course", code=landing.course_code)
-    response = redirect(target)
-    response.delete_cookie(state_cookie(state), path="/lti/")
-    return response
+    return continuation.Continued(landing.user_id, target, None), None
+
+
+@blueprint.post("/launch/storage")
+def launch_from_storage() -> Any:
+    """The launch's second step where the browser sent no cookie back: the tool's own page
+    (``static/lti_storage.js``) sends the state it read from the LMS's platform storage; the
+    launch is validated as usual, and continues in a new tab through a one-time link (this
+    frame cannot keep a session)."""
+    if request.headers.get(continuation.STORAGE_HEADER) != "1" or request.headers.get("Origin") not in (
+        None,
+        origin(app_settings().public_url),
+    ):
+        raise LaunchRefused("only the tool's own launch page may send this")
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    state, stored = str(body.get("state") or ""), str(body.get("stored") or "")
+    found = launching.validate(get_db(), state, stored or None, str(body.get("id_token") or ""))
+    landed, linking = _land(found)
+    token = continuation.issue(get_db(), landed.user_id, landed.target, linking)
+    return jsonify({"continue": url_for("lti.continue_launch", token=token)})
+
+
+@blueprint.get("/continue/<token>")
+def continue_launch(token: str) -> Any:
+    """A launch validated in the LMS's frame, continued in this tab: signed in, and on to
+    where the launch lands."""
+    found = continuation.redeem(get_db(), token)
+    start_session(found.user_id)
+    if found.deep_link is not None:
+        session[DEEP_LINK] = found.deep_link
+    return redirect(found.target)
 
 
 def _waiting() -> tuple[deep_linking.Request, courses.Membership]:

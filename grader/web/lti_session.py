@@ -7,10 +7,11 @@ in a cross-site iframe) and its pages may be framed by the LMS that launched it:
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, session
 from flask.sessions import SecureCookieSessionInterface
+
+from grader.lti.registry import origin
 
 LTI_FRAME = "lti_frame"  # in the session: the origins that may frame its pages
 
@@ -24,16 +25,6 @@ class LtiSessionInterface(SecureCookieSessionInterface):
             return "None"
         samesite: str | None = super().get_cookie_samesite(app)
         return samesite
-
-
-def origin(url: str | None) -> str | None:
-    """The origin (scheme://host[:port]) of an http(s) URL, or None."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in parts.netloc for c in " ;'\""):
-        return None
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def allow_framing(*urls: str | None) -> None:

@@ -1,4 +1,5 @@
-"""LTI: score sends owed, and what a platform's instructors may do here.
+"""LTI: score sends owed, what a platform's instructors may do here, and launches continued in
+a new tab.
 
 Score sends owed: the transaction that makes a send necessary marks the student's row
 (``wanted_at``, ``wanted_force``), the send's final outcome clears it, and the sweep sends again
@@ -26,6 +27,19 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "lti_continuations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(length=1000), nullable=False),
+        sa.Column("deep_link", sa.JSON(), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
     with op.batch_alter_table("lti_platforms", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("instructor_scope", sa.String(length=10), nullable=False, server_default="service")
@@ -39,6 +53,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("lti_continuations")
     with op.batch_alter_table("lti_scores", schema=None) as batch_op:
         batch_op.drop_index("ix_lti_scores_wanted_at")
         batch_op.drop_column("wanted_force")

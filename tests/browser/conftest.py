@@ -206,3 +206,16 @@ def tabs(browser: Browser, live: Live) -> Iterator[callable]:
     for tab in opened:
         tab.context.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def lms_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context (its own cookies and storage) for an LMS's course
+    page (the LTI platform simulator's); an uncaught script error fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    yield page
+    context.close()
+    assert errors == [], errors

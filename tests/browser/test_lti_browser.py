@@ -5,11 +5,9 @@ why inside the frame. Debian's chromium, real HTTP on loopback, the real Flask s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from tests.lti.conftest import Tool, launch, platform, tool  # noqa: F401
 from tests.lti.platform import Platform, Tampering
@@ -17,18 +15,6 @@ from tests.lti.test_launch import AMY, PROF, add_assignment
 from tests.service.conftest import service_settings  # noqa: F401
 
 pytestmark = pytest.mark.parametrize("service_settings", ["embedded"], indirect=True)
-
-
-@pytest.fixture
-def lms_page(browser: Browser, platform: Platform) -> Iterator[object]:  # noqa: F811
-    """A fresh browser context (its own cookies) for the LMS's course page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    yield page
-    context.close()
-    assert errors == [], errors
 
 
 def test_a_student_launches_from_the_lms_frame_into_the_assignment(

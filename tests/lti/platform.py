@@ -91,6 +91,9 @@ class Platform:
         self.fail_scores = 0  # answer this many score posts with 503 first
         self.lineitem_for_launch: str | None = None
         self.jwks_fetches = 0
+        # LTI platform storage (Client Side postMessages): the course page keeps the tool's data
+        # for it, and the login initiation and the launch name that page as the storage target.
+        self.platform_storage = False
 
     # --- what the tool registers -----------------------------------------------------------
     @property
@@ -122,6 +125,7 @@ class Platform:
             "client_id": CLIENT_ID,
             "lti_deployment_id": DEPLOYMENT_ID,
             "lti_message_hint": f"hint-{login_hint}",
+            **({"lti_storage_target": "_parent"} if self.platform_storage else {}),
             **extra,
         }
 
@@ -190,7 +194,12 @@ class Platform:
             f'<form method="post" action="{html.escape(params["redirect_uri"])}">'
             f'<input type="hidden" name="id_token" value="{html.escape(token)}">'
             f'<input type="hidden" name="state" value="{html.escape(params["state"])}">'
-            "<noscript><button>Continue</button></noscript></form></body></html>"
+            + (
+                '<input type="hidden" name="lti_storage_target" value="_parent">'
+                if self.platform_storage
+                else ""
+            )
+            + "<noscript><button>Continue</button></noscript></form></body></html>"
         )
         return Response(page, mimetype="text/html")
 
@@ -286,7 +295,7 @@ class Platform:
         page = (
             "<!doctype html><html><head><title>LMS course</title></head><body><h1>DL 101 in the LMS</h1>"
             f'<iframe id="tool" title="tensor-grader" src="{html.escape(source)}" width="1000" height="700">'
-            "</iframe></body></html>"
+            f"</iframe>{STORAGE_SCRIPT if self.platform_storage else ''}</body></html>"
         )
         return Response(page, mimetype="text/html")
 
@@ -329,6 +338,29 @@ class Platform:
         else:
             answer = Response("not found", 404)
         return answer(environ, start_response)
+
+
+# The platform's side of platform storage: a key's value per tool origin, for the page's life;
+# answers go back to the asking frame's origin only; what was asked is noted on the page's body.
+STORAGE_SCRIPT = """<script>
+const stored = {};
+window.addEventListener("message", (event) => {
+  const asked = event.data || {};
+  const slot = event.origin + " " + asked.key;
+  const answer = { subject: asked.subject + ".response", message_id: asked.message_id, key: asked.key };
+  if (asked.subject === "lti.put_data") {
+    stored[slot] = asked.value;
+    answer.value = asked.value;
+  } else if (asked.subject === "lti.get_data") {
+    if (slot in stored) answer.value = stored[slot];
+    else answer.error = { code: "bad_request", message: "no value for this key" };
+  } else {
+    return;
+  }
+  event.source.postMessage(answer, event.origin);
+  document.body.dataset.storage = (document.body.dataset.storage || "") + asked.subject + " ";
+});
+</script>"""
 
 
 @contextmanager

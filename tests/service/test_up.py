@@ -122,6 +122,16 @@ def _processes_of(*patterns: str) -> list[int]:
     return [int(pid) for pid in found.stdout.split() if int(pid) != os.getpid()]
 
 
+def _described(pids: list[int]) -> str:
+    """What these processes are (pid, age, command line), for a failure's message."""
+    shown = subprocess.run(
+        ["ps", "-o", "pid,ppid,etime,stat,args", "-p", ",".join(map(str, pids))],
+        capture_output=True,
+        text=True,
+    )
+    return shown.stdout.strip() or str(pids)
+
+
 def _sign_in_to_the_portal(url: str, printed: str) -> None:
     """The printed demo student signs in and sees the exercise graded."""
     password = re.search(r"as student 'demo', password (\S+)", printed).group(1)  # type: ignore[union-attr]
@@ -174,8 +184,8 @@ def test_ctrl_c_stops_grader_up_quickly_and_quietly(tmp_path: Path) -> None:
         os.killpg(service.pid, signal.SIGINT)
         service.wait(timeout=30)
         deadline = time.time() + 30  # a bound against hangs; a loaded machine is slow to stop
-        while _processes_of(f"127.0.0.1:{port}", str(tmp_path)):
-            assert time.time() < deadline, "a process outlived Ctrl-C"
+        while survivors := _processes_of(f"127.0.0.1:{port}", str(tmp_path)):
+            assert time.time() < deadline, f"outlived Ctrl-C: {_described(survivors)}"
             time.sleep(0.2)
     finally:
         with contextlib.suppress(ProcessLookupError):
