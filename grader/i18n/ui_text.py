@@ -810,6 +810,16 @@ UI: dict[str, tuple[str, str]] = {
         "无法核验这次启动：浏览器阻止了本工具在 LMS 页面内的 Cookie，LMS 也没有为它保存状态。"
         "请在新标签页中打开链接，或请教师将其设置为在新窗口中打开，然后从 LMS 重新开始。",
     ),
+    "lti.continue_title": ("Continue from the LMS", "从 LMS 继续"),
+    "lti.continue_as": (
+        "The LMS opened tensor-grader for {name} ({username}).",
+        "LMS 为 {name}（{username}）打开了 tensor-grader。",
+    ),
+    "lti.continue_button": ("Continue", "继续"),
+    "lti.continue_not_me": (
+        "Not you? Close this tab and open the tool again from the LMS.",
+        "不是你？请关闭此标签页，并从 LMS 重新打开本工具。",
+    ),
     "lti.storage_failed": (
         "The launch could not be checked: open the tool again from the LMS.",
         "无法核验这次启动：请从 LMS 重新打开本工具。",

@@ -2,7 +2,9 @@
 default, many private windows): the state is bound to the browser through the LMS's platform
 storage instead of a cookie (LTI Client Side postMessages, ``lti.put_data``/``lti.get_data``),
 and since the frame cannot keep a session either, the validated launch continues in a new tab
-through a one-time link, where the tool's cookies are first-party.
+through a one-time link, where the tool's cookies are first-party. The link's page names whom
+it signs in and asks to continue, so that a link someone else sends cannot sign a student into
+another's account unnoticed.
 
 Why the storage binds the launch to this browser: the tool's own page reads the value from the
 platform's storage in this browser, from the platform's origin only, and sends it back with a
@@ -72,11 +74,17 @@ def issue(session: Session, user_id: int, target: str, deep_link: dict[str, Any]
     return token
 
 
-def redeem(session: Session, token: str) -> Continued:
-    """The launch a link continues, once; LaunchRefused if it is unknown, used or expired."""
+def find(session: Session, token: str) -> Continuation:
+    """The launch a link would continue; LaunchRefused if it is unknown, used or expired."""
     row = session.scalar(select(Continuation).where(Continuation.token_hash == token_digest(token)))
     if row is None or row.used_at is not None or aware(row.expires_at) < now():
         raise LaunchRefused("this link was used already or has expired: open the tool again from the LMS")
+    return row
+
+
+def redeem(session: Session, token: str) -> Continued:
+    """The launch a link continues, once; LaunchRefused if it is unknown, used or expired."""
+    row = find(session, token)
     taken = session.execute(
         update(Continuation)
         .where(Continuation.id == row.id, Continuation.used_at.is_(None))

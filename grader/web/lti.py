@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from grader.accounts.models import User
 from grader.assignments import service as assignments
 from grader.courses import service as courses
 from grader.errors import NotFound
@@ -158,8 +159,16 @@ def launch_from_storage() -> Any:
 
 @blueprint.get("/continue/<token>")
 def continue_launch(token: str) -> Any:
-    """A launch validated in the LMS's frame, continued in this tab: signed in, and on to
-    where the launch lands."""
+    """A launch validated in the LMS's frame, to continue in this tab: whom it signs in, and a
+    button (a link sent by someone else would name them, not the reader)."""
+    found = continuation.find(get_db(), token)
+    user = get_db().get_one(User, found.user_id)
+    return render_template("lti/continue.html", token=token, user=user)
+
+
+@blueprint.post("/continue/<token>")
+def continue_confirmed(token: str) -> Any:
+    """Continue the launch here: signed in, and on to where the launch lands."""
     found = continuation.redeem(get_db(), token)
     start_session(found.user_id)
     if found.deep_link is not None:

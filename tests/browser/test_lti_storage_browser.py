@@ -53,6 +53,8 @@ def test_a_student_whose_browser_blocks_the_frames_cookies_continues_in_a_new_ta
     with lms_page.context.expect_page() as opened:
         opener.click()
     tab = opened.value
+    expect(tab.get_by_text("opened tensor-grader for Amy Adams (amy)")).to_be_visible(timeout=20_000)
+    tab.get_by_role("button", name="Continue").click()
     expect(tab.get_by_role("heading", name="Week 1: sums")).to_be_visible(timeout=20_000)
     expect(tab.get_by_text("Signed in as amy")).to_be_visible()
     assert tab.url == f"{tool.url}/courses/dl-101/assignments/{week}"

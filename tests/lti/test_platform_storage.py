@@ -10,10 +10,11 @@ import html
 
 import requests
 
+from grader.lti import claims
 from tests.lti.conftest import Tool, launch
 from tests.lti.platform import Platform, auto_post
 from tests.lti.test_launch import AMY, PROF, add_assignment, signed_in_as
-from tests.web.conftest import embedded_only
+from tests.web.conftest import csrf_from, embedded_only
 
 
 def data_of(page: str) -> dict[str, str]:
@@ -82,12 +83,15 @@ def test_a_launch_checked_through_platform_storage_continues_in_a_new_tab_once(
     assert verify(tool, fetched, fetched["state"], **header).status_code == 400  # the login is used
 
     new_tab = requests.Session()
-    landed = new_tab.get(tool.url + link, allow_redirects=False)
+    asked = new_tab.get(tool.url + link, allow_redirects=False)  # whom it signs in, and a button
+    assert asked.status_code == 200 and "opened tensor-grader for Amy Adams (amy)" in asked.text
+    assert signed_in_as(tool, new_tab) is None  # not before the button
+    confirm = {"csrf_token": csrf_from(asked.text)}
+    landed = new_tab.post(tool.url + link, data=confirm, allow_redirects=False)
     assert landed.status_code == 302 and landed.headers["Location"] == f"/courses/dl-101/assignments/{week}"
     assert signed_in_as(tool, new_tab) == "amy"
-    again = requests.Session().get(tool.url + link, allow_redirects=False)
+    again = requests.get(tool.url + link)  # once only
     assert again.status_code == 400 and "used already" in again.text
-    assert signed_in_as(tool, requests.Session()) is None
 
 
 @embedded_only
@@ -114,3 +118,25 @@ def test_without_storage_or_with_an_unknown_state_a_launch_without_its_cookie_is
     )
     assert odd_target.status_code == 302  # not a frame's name: ignored
     assert requests.get(f"{tool.url}/lti/continue/not-a-link", allow_redirects=False).status_code == 400
+
+
+@embedded_only
+def test_a_deep_linking_request_checked_through_platform_storage_continues_at_the_picker(
+    tool: Tool, platform: Platform
+) -> None:
+    platform.people = {"prof": PROF}
+    assert launch(tool, platform, "prof").status_code == 302  # the course
+    add_assignment(tool, "dl-101", "Week 1: sums")
+    platform.platform_storage = True
+    platform.message_type["prof"] = claims.DEEP_LINKING_REQUEST
+    fetched = framed_launch(tool, platform, "prof")
+    checked = verify(tool, fetched, fetched["state"], **{"X-LTI-Platform-Storage": "1"})
+    assert checked.status_code == 200, checked.text
+
+    new_tab = requests.Session()
+    link = tool.url + checked.json()["continue"]
+    confirm = {"csrf_token": csrf_from(new_tab.get(link).text)}
+    landed = new_tab.post(link, data=confirm, allow_redirects=False)
+    assert landed.headers["Location"] == "/lti/deep-link"
+    picker = new_tab.get(tool.url + "/lti/deep-link")
+    assert picker.status_code == 200 and "Week 1: sums" in picker.text
