@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from grader.accounts.models import Role
+from grader.cli import supervise
 from grader.db import unit_of_work
 from grader.errors import GraderError
 from grader.settings import Settings, SettingsError
@@ -289,6 +290,7 @@ def up_cmd(port: int, concurrency: int) -> None:
     settings = load_settings()
     upgrade(settings.database_url)
     demo = _demo_accounts(settings)
+    supervise.become_subreaper()
     # `kill` (SIGTERM) and a closed terminal (SIGHUP) stop it as Ctrl-C does: by default they
     # would end this process at once and leave the API and the worker running, orphaned.
     for stop in (signal.SIGTERM, signal.SIGHUP):
@@ -359,7 +361,8 @@ def _example_submission() -> Path:
 
 
 def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM (a graceful stop) to each process still running, then SIGKILL after 20 s."""
+    """SIGTERM (a graceful stop) to each process still running, then SIGKILL after 20 s; then
+    SIGKILL to whatever of their tree is left (an orphaned grandchild is reparented here)."""
     for process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -368,6 +371,8 @@ def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+    if ended := supervise.end_leftovers():  # what outlived its parent's graceful stop
+        click.echo(f"stopped {ended} process(es) left over by the API or the worker", err=True)
 
 
 def _interrupt(_signal: int, _frame: object) -> None:
