@@ -143,10 +143,7 @@ def launch_from_storage() -> Any:
     (``static/lti_storage.js``) sends the state it read from the LMS's platform storage; the
     launch is validated as usual, and continues in a new tab through a one-time link (this
     frame cannot keep a session)."""
-    if request.headers.get(continuation.STORAGE_HEADER) != "1" or request.headers.get("Origin") not in (
-        None,
-        origin(app_settings().public_url),
-    ):
+    if not _from_our_launch_page():
         raise LaunchRefused("only the tool's own launch page may send this")
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
@@ -155,6 +152,14 @@ def launch_from_storage() -> Any:
     landed, linking = _land(found)
     token = continuation.issue(get_db(), landed.user_id, landed.target, linking)
     return jsonify({"continue": url_for("lti.continue_launch", token=token)})
+
+
+def _from_our_launch_page() -> bool:
+    """Whether the request carries the header only a page of this site can send (a cross-site
+    one would need a CORS preflight, never granted), from this site's origin."""
+    sent_from = request.headers.get("Origin")
+    ours = sent_from is None or sent_from == origin(app_settings().public_url)
+    return request.headers.get(continuation.STORAGE_HEADER) == "1" and ours
 
 
 @blueprint.get("/continue/<token>")
