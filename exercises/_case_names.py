@@ -293,8 +293,8 @@ ZH: dict[str, str] = {
         "经典数据集（x 在 [20, 70] 中），100 次迭代，lr = 1e-4"
     ),
     "1000 iterations on 4 points": "4 个点上迭代 1000 次",
-    "100000 points, 100 iterations (a per-point Python loop is too slow)": (
-        "100000 个点、迭代 100 次（逐点的 Python 循环太慢）"
+    "250000 points, 300 iterations (a per-point Python loop is too slow)": (
+        "250000 个点、迭代 300 次（逐点的 Python 循环太慢）"
     ),
     "float64 points, 100 iterations": "float64 的点，100 次迭代",
     "integer-valued points (int64 tensor), 20 iterations": "整数值的点（int64 张量），20 次迭代",

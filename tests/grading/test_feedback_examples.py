@@ -108,7 +108,7 @@ def test_gradient_descent_checks_the_vectorising_it_asks_for(sandbox: Sandbox) -
     report = graded("optim.gradient_descent", answers.DESCENT_PER_POINT_LOOP, sandbox)
     slow = [t for t in report.tests if not t.passed]
     assert report.score < report.max_score
-    assert [t.name for t in slow] == ["100000 points, 100 iterations (a per-point Python loop is too slow)"]
+    assert [t.name for t in slow] == ["250000 points, 300 iterations (a per-point Python loop is too slow)"]
     assert slow[0].finding is not None and slow[0].finding.key.startswith("timeout")
 
 
