@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,10 +209,10 @@ def tabs(browser: Browser, live: Live) -> Iterator[callable]:
     assert errors == [], errors
 
 
-@pytest.fixture
-def lms_page(browser: Browser) -> Iterator[Page]:
-    """A page in a fresh browser context (its own cookies and storage) for an LMS's course
-    page (the LTI platform simulator's); an uncaught script error fails the test."""
+@contextmanager
+def fresh_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context (its own cookies and storage); an uncaught script
+    error fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page = context.new_page()
@@ -219,3 +220,10 @@ def lms_page(browser: Browser) -> Iterator[Page]:
     yield page
     context.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def lms_page(browser: Browser) -> Iterator[Page]:
+    """A fresh page for an LMS's course page (the LTI platform simulator's)."""
+    with fresh_page(browser) as page:
+        yield page

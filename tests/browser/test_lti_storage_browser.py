@@ -10,14 +10,36 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, fresh_page
 from tests.lti.conftest import Tool, launch, tool  # noqa: F401
 from tests.lti.platform import Platform, served
 from tests.lti.test_launch import AMY, PROF, add_assignment
 from tests.service.conftest import service_settings  # noqa: F401
 
 pytestmark = pytest.mark.parametrize("service_settings", ["embedded"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def one_process_browser(browser: Browser) -> Iterator[Browser]:
+    """Chromium with every frame in its page's process. With site isolation, the tool's frame
+    (another site) lives in a process of its own that changes at each of its navigations, and
+    Playwright's calls into it were seen to hang past their own timeouts. Cookies are judged
+    by site either way: the frame still gets none of the tool's."""
+    extra = ["--disable-site-isolation-trials", "--disable-features=IsolateOrigins,site-per-process"]
+    launched = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra], headless=True
+    )
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def lms_page(one_process_browser: Browser) -> Iterator[Page]:
+    """A fresh page of that browser for the LMS's course page."""
+    with fresh_page(one_process_browser) as page:
+        yield page
 
 
 @pytest.fixture
@@ -44,8 +66,6 @@ def test_a_student_whose_browser_blocks_the_frames_cookies_continues_in_a_new_ta
 
     platform.platform_storage = True
     lms_page.goto(f"{platform.url}/course?user=amy")
-    # Waited for on the LMS's page: a locator inside the frame, which is on another site and
-    # changes process at each of its navigations, was seen to hang past its own timeout.
     lms_page.wait_for_function("(document.body.dataset.storage || '').includes('lti.get_data')")
     assert lms_page.evaluate("document.body.dataset.storage").split() == ["lti.put_data", "lti.get_data"]
     opener = lms_page.frame_locator("#tool").get_by_role("link", name="Open tensor-grader in a new tab")
