@@ -24,13 +24,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from grader.accounts.service import token_digest
+from grader.lti import oidc
 from grader.lti.errors import LaunchRefused
-from grader.lti.models import Continuation, Login, Platform
+from grader.lti.models import Continuation, Platform
 from grader.lti.registry import origin
 from grader.times import aware, now
 
 STORAGE_HEADER = "X-LTI-Platform-Storage"
 LIFETIME = timedelta(minutes=2)  # a link to open at once, in the next tab
+USED_OR_EXPIRED = "this link was used already or has expired: open the tool again from the LMS"
 
 
 def storage_key(state: str) -> str:
@@ -41,8 +43,8 @@ def storage_key(state: str) -> str:
 def storage_origin(session: Session, state: str) -> str | None:
     """The origin of the platform whose login issued this state (where its storage lives), or
     None when the state is unknown or expired (the launch is then refused as usual)."""
-    login = session.scalar(select(Login).where(Login.state == state)) if state else None
-    if login is None or aware(login.expires_at) < now():
+    login = oidc.live_login(session, state)
+    if login is None:
         return None
     platform = session.get(Platform, login.platform_id)
     return origin(platform.login_url) if platform is not None else None
@@ -78,7 +80,7 @@ def find(session: Session, token: str) -> Continuation:
     """The launch a link would continue; LaunchRefused if it is unknown, used or expired."""
     row = session.scalar(select(Continuation).where(Continuation.token_hash == token_digest(token)))
     if row is None or row.used_at is not None or aware(row.expires_at) < now():
-        raise LaunchRefused("this link was used already or has expired: open the tool again from the LMS")
+        raise LaunchRefused(USED_OR_EXPIRED)
     return row
 
 
@@ -91,5 +93,5 @@ def redeem(session: Session, token: str) -> Continued:
         .values(used_at=now())
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]  # another tab took it meanwhile
-        raise LaunchRefused("this link was used already or has expired: open the tool again from the LMS")
+        raise LaunchRefused(USED_OR_EXPIRED)
     return Continued(row.user_id, row.target, row.deep_link)

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grader.lti import claims, platform_keys, registry
+from grader.lti import claims, oidc, platform_keys, registry
 from grader.lti.errors import LaunchRefused
 from grader.lti.models import Login, Platform
-from grader.times import aware, now
+from grader.times import now
 
 LEEWAY_SECONDS = 60  # clocks of the LMS and of this service differ a little
 MAX_TOKEN_BYTES = 64 * 1024
@@ -59,8 +58,8 @@ def _login(session: Session, form_state: str | None, cookie_state: str | None) -
             "state mismatch: this launch did not start in this browser (or its cookies are blocked); "
             "start it again from the LMS"
         )
-    login = session.scalar(select(Login).where(Login.state == form_state))
-    if login is None or aware(login.expires_at) < now():
+    login = oidc.live_login(session, form_state)
+    if login is None:
         raise LaunchRefused("the login of this launch is unknown or expired: start it again from the LMS")
     return login
 

@@ -11,13 +11,13 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from grader.lti import registry
 from grader.lti.errors import LaunchRefused
 from grader.lti.models import Login, Platform
-from grader.times import now
+from grader.times import aware, now
 
 LOGIN_LIFETIME = timedelta(minutes=10)
 
@@ -28,6 +28,12 @@ class LoginRedirect:
 
     url: str
     state: str
+
+
+def live_login(session: Session, state: str) -> Login | None:
+    """The login that issued this state, unless it is unknown or expired."""
+    login = session.scalar(select(Login).where(Login.state == state)) if state else None
+    return login if login is not None and aware(login.expires_at) >= now() else None
 
 
 def _param(params: Any, name: str, required: bool = True) -> str | None:

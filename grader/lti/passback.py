@@ -65,11 +65,17 @@ def send_after_commit(
     """Send the scores of these students (all the LMS's students without ``user_ids``) once the
     session commits; returns how many sends were registered."""
     students = lti_students(session, assignment, user_ids)
-    assignment_id = assignment.id
-    outbox.want(session, assignment_id, students)
-    for user_id in students:
-        queue.after_commit_send(session, settings, queue.LTI_SCORE, assignment_id, user_id)
+    _owe_and_send(session, settings, assignment.id, students)
     return len(students)
+
+
+def _owe_and_send(
+    session: Session, settings: Settings, assignment_id: int, user_ids: list[int], *, force: bool = False
+) -> None:
+    """Mark these sends owed in this transaction, and send them once it commits."""
+    outbox.want(session, assignment_id, user_ids, force=force)
+    for user_id in user_ids:
+        queue.after_commit_send(session, settings, queue.LTI_SCORE, assignment_id, user_id, force=force)
 
 
 def dates_changed_after_commit(
@@ -91,8 +97,7 @@ def send_again_after_commit(
     user_id = session.scalar(select(User.id).where(User.username == username))
     if user_id is None or not lti_students(session, assignment, [user_id]):
         return False
-    outbox.want(session, assignment.id, [user_id], force=True)
-    queue.after_commit_send(session, settings, queue.LTI_SCORE, assignment.id, user_id, force=True)
+    _owe_and_send(session, settings, assignment.id, [user_id], force=True)
     return True
 
 
